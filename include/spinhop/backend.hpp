@@ -1,0 +1,42 @@
+// The backend interface: run a batch of trials of one sweep point. The CPU backend is the
+// reference; the CUDA backend runs the same physics functions and the same random streams.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "spinhop/outcome.hpp"
+#include "spinhop/trial_setup.hpp"
+
+namespace spinhop {
+
+enum class Precision { Float, Double };
+const char* to_string(Precision p);
+Precision parse_precision(const std::string& s);
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;         // "cpu" or "cuda"
+  virtual std::string device_name() const = 0;  // the processor or GPU that ran the trials
+  // Integrate trials first..first+count-1 (indices inside the point) and read them out.
+  virtual void run(const PointSpec& spec, Precision precision, std::uint64_t first,
+                   std::uint64_t count, BatchOutcome& out) = 0;
+  // Trials per batch that keep this backend busy.
+  virtual std::uint64_t preferred_batch(int n) const = 0;
+};
+
+struct BackendOptions {
+  std::string kind = "auto";  // auto | cpu | cuda
+  int threads = 0;            // CPU worker threads; 0 = all hardware threads
+  int device = 0;             // CUDA device ordinal
+};
+
+std::unique_ptr<Backend> make_cpu_backend(int threads);
+// Throws BackendError when spinhop was built without CUDA or no usable GPU is present.
+std::unique_ptr<Backend> make_cuda_backend(int device);
+// Whether a CUDA backend could run here (compiled in and a device present).
+bool cuda_available(std::string* why_not = nullptr);
+std::unique_ptr<Backend> make_backend(const BackendOptions& opt);
+
+}  // namespace spinhop

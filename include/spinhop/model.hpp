@@ -1,0 +1,99 @@
+// The nominal model parameters (model.md section 7, Table I) and the rules derived from them.
+// Host-side: the integrator receives DeviceParams and IntegratorConsts derived from these.
+#pragma once
+
+#include <limits>
+#include <string>
+
+#include "spinhop/variation.hpp"
+
+namespace spinhop {
+
+namespace phys {
+constexpr double mu_b = 9.2740100783e-24;      // Bohr magneton [J/T]
+constexpr double e_charge = 1.602176634e-19;   // elementary charge [C]
+constexpr double k_boltzmann = 1.380649e-23;   // [J/K]
+}  // namespace phys
+
+// How V_DW, the soma-to-axon source, is chosen for an N-neuron network.
+enum class VdwRule {
+  Authors,  // the authors' simulator: axon leak balances the drive at (R_P+R_AP)/2, with R_M
+  Eq4,      // the paper's eq. 4: the same without the R_M term
+};
+
+// When the input sources are switched off.
+enum class LoadMode {
+  Fixed,       // after the charge-up time (table by V_C, or --t-load)
+  Stationary,  // as soon as no wall moves (bounded by t_max)
+};
+
+struct ModelParams {
+  // Device (Table I)
+  double g_factor = 2.1;       // Lande factor [-]
+  double polarization = 0.7;   // spin polarization [-]
+  double m_sat = 8e5;          // saturation magnetization [A/m]
+  double area = 50e-18;        // track cross-section [m^2]
+  double length = 100e-9;      // track length [m]
+  double mtj_width = 20e-9;    // MTJ width [m]
+  double mtj_position = 0.5;   // MTJ centre as a fraction of the track length [-]
+  double leak_axon = -5.0;     // axon drift, towards OFF [m/s]
+  double leak_soma = 0.2;      // soma drift, towards ON [m/s]
+  double r_p = 500.0;          // MTJ parallel resistance [ohm]
+  double r_ap = 2000.0;        // MTJ antiparallel resistance [ohm]
+  double r_m = 2000.0;         // track resistance [ohm]
+  // Circuit
+  double v_c = 0.1;            // input (charge-up) voltage [V]
+  double w = 0.1;              // synaptic weight magnitude [V]
+  VdwRule vdw_rule = VdwRule::Authors;
+  double v_dw = std::numeric_limits<double>::quiet_NaN();  // explicit V_DW [V]; NaN = rule
+  // Time line
+  LoadMode load_mode = LoadMode::Fixed;
+  double t_load = std::numeric_limits<double>::quiet_NaN();  // explicit charge-up time [s]
+  double t_max = 3e-6;         // give up (not converged) after this time [s]
+  // Integrator
+  double dx_max = 0.5e-9;      // largest wall displacement per step [m]
+  double dt_max = 0.5e-9;      // largest step [s]
+  double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
+  // Read-out
+  double read_hi = 0.95;       // bit 1 at x >= read_hi * Len [-]
+  double read_lo = 0.05;       // bit 0 at x <= read_lo * Len [-]
+
+  // k = g muB P / (2 e M_SAT A) = k_prefactor / A: DW velocity per track current [m/(s A)]
+  double k_prefactor() const {
+    return g_factor * phys::mu_b * polarization / (2.0 * phys::e_charge * m_sat);
+  }
+  double k() const { return k_prefactor() / area; }
+  // Soma-to-axon source voltage for an n-neuron network [V].
+  double v_dw_for(int n) const;
+  // Charge-up time: the authors' table by V_C, or the explicit t_load [s].
+  double charge_up_time() const;
+  // Nominal physical parameters of a soma and of an axon device.
+  PhysicalDevice physical_soma() const {
+    return PhysicalDevice{r_p, r_ap, r_m, area, length, mtj_width, mtj_position, leak_soma};
+  }
+  PhysicalDevice physical_axon() const {
+    return PhysicalDevice{r_p, r_ap, r_m, area, length, mtj_width, mtj_position, leak_axon};
+  }
+  template <class Real>
+  DeviceParams<Real> soma_device() const {
+    return integrator_params<Real>(physical_soma(), k_prefactor());
+  }
+  template <class Real>
+  DeviceParams<Real> axon_device() const {
+    return integrator_params<Real>(physical_axon(), k_prefactor());
+  }
+
+  // Throws ParameterError naming the first parameter outside its allowed range.
+  void validate() const;
+};
+
+// The authors' charge-up time table: 15 ns for V_C >= 0.15 V, 16 ns for 0.07 <= V_C < 0.15,
+// 17 ns below 0.07, 18 ns below 0.05, 20 ns below 0.03. [s]
+double charge_up_time_table(double v_c);
+
+const char* to_string(VdwRule r);
+const char* to_string(LoadMode m);
+VdwRule parse_vdw_rule(const std::string& s);
+LoadMode parse_load_mode(const std::string& s);
+
+}  // namespace spinhop

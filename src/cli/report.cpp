@@ -1,0 +1,47 @@
+#include "report.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace spinhop::cli {
+
+std::string si(double value, const char* unit, int digits) {
+  if (std::isnan(value)) return "n/a";
+  static const struct {
+    double scale;
+    const char* prefix;
+  } prefixes[] = {{1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""},      {1e-3, "m"},
+                  {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}, {1e-18, "a"}};
+  const double mag = std::fabs(value);
+  for (const auto& p : prefixes) {
+    if (mag >= p.scale * 0.9995 || p.scale == 1e-18) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, value / p.scale, p.prefix, unit);
+      return buf;
+    }
+  }
+  return "0 " + std::string(unit);
+}
+
+void print_point_summary(const PointSummary& s, const ThroughputFigures& tp) {
+  std::printf("  success rate        %.4f (%llu/%llu)\n", s.success_rate,
+              static_cast<unsigned long long>(std::llround(s.success_rate * s.trials)),
+              static_cast<unsigned long long>(s.trials));
+  std::printf("  bit accuracy        mean %.5f  min %.4f\n", s.bit_accuracy.mean, s.bit_accuracy.min);
+  std::printf("  converged           %llu/%llu (trials with undecided bits: %llu)\n",
+              static_cast<unsigned long long>(s.converged), static_cast<unsigned long long>(s.trials),
+              static_cast<unsigned long long>(s.undecided_trials));
+  std::printf("  time to solution    mean %s  median %s  max %s\n", si(s.t_solution.mean, "s").c_str(),
+              si(s.t_solution.median, "s").c_str(), si(s.t_solution.max, "s").c_str());
+  std::printf("  energy, exact       mean %s  max %s\n", si(s.energy_exact.mean, "J").c_str(),
+              si(s.energy_exact.max, "J").c_str());
+  std::printf("  energy, paper model mean %s  max %s\n", si(s.energy_paper.mean, "J").c_str(),
+              si(s.energy_paper.max, "J").c_str());
+  std::printf("  power               exact %s, paper model %s\n", si(s.power_exact, "W").c_str(),
+              si(s.power_paper, "W").c_str());
+  std::printf("  steps per trial     mean %.0f  max %.0f\n", s.steps.mean, s.steps.max);
+  std::printf("  throughput          %.1f trials/s, %s device-updates/s (%.2f s)\n",
+              tp.trials_per_second, si(tp.device_updates_per_second, "", 3).c_str(), tp.seconds);
+}
+
+}  // namespace spinhop::cli

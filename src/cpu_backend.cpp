@@ -1,0 +1,98 @@
+// The CPU backend: trials of a batch spread over worker threads, one network per thread at a time.
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "cpu_network.hpp"
+#include "spinhop/backend.hpp"
+#include "spinhop/errors.hpp"
+#include "worker_pool.hpp"
+
+namespace spinhop {
+
+namespace {
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  }
+  return "unknown CPU";
+}
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads) : pool_(threads), float_nets_(threads), double_nets_(threads) {}
+
+  std::string name() const override { return "cpu"; }
+  std::string device_name() const override {
+    std::ostringstream os;
+    os << cpu_model_name() << " (" << pool_.size() << " thread" << (pool_.size() > 1 ? "s" : "")
+       << ")";
+    return os.str();
+  }
+  std::uint64_t preferred_batch(int n) const override {
+    // enough trials per batch to balance the threads; small networks finish fast
+    const std::uint64_t per_thread = n <= 32 ? 64 : (n <= 128 ? 16 : 4);
+    return per_thread * static_cast<std::uint64_t>(pool_.size());
+  }
+
+  void run(const PointSpec& spec, Precision precision, std::uint64_t first, std::uint64_t count,
+           BatchOutcome& out) override {
+    out.resize(spec.task.n, count);
+    if (precision == Precision::Float) {
+      run_with(float_nets_, spec, first, count, out);
+    } else {
+      run_with(double_nets_, spec, first, count, out);
+    }
+  }
+
+ private:
+  template <class Real>
+  void run_with(std::vector<CpuNetwork<Real>>& nets, const PointSpec& spec, std::uint64_t first,
+                std::uint64_t count, BatchOutcome& out) {
+    pool_.parallel_for(count, [&](int worker, std::uint64_t k) {
+      CpuNetwork<Real>& net = nets[static_cast<std::size_t>(worker)];
+      net.build(spec, first + k);
+      const std::size_t off = static_cast<std::size_t>(k) * out.words;
+      out.trials[k] = net.integrate(spec, &out.state[off], &out.undecided[off]);
+    });
+  }
+
+  WorkerPool pool_;
+  std::vector<CpuNetwork<float>> float_nets_;
+  std::vector<CpuNetwork<double>> double_nets_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int threads) {
+  if (threads < 0) throw ParameterError("invalid --threads = " + std::to_string(threads) + ": must be >= 0 (0 = all)");
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::make_unique<CpuBackend>(threads);
+}
+
+std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {
+  if (opt.kind == "cpu") return make_cpu_backend(opt.threads);
+  if (opt.kind == "cuda") return make_cuda_backend(opt.device);
+  if (opt.kind == "auto") {
+    if (cuda_available()) return make_cuda_backend(opt.device);
+    return make_cpu_backend(opt.threads);
+  }
+  throw ParameterError("invalid --backend '" + opt.kind + "': must be auto, cpu or cuda");
+}
+
+const char* to_string(Precision p) { return p == Precision::Float ? "float" : "double"; }
+
+Precision parse_precision(const std::string& s) {
+  if (s == "float") return Precision::Float;
+  if (s == "double") return Precision::Double;
+  throw ParameterError("invalid --precision '" + s + "': must be float or double");
+}
+
+}  // namespace spinhop

@@ -1,0 +1,99 @@
+#include "spinhop/model.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "spinhop/errors.hpp"
+
+namespace spinhop {
+
+double ModelParams::v_dw_for(int n) const {
+  if (!std::isnan(v_dw)) return v_dw;
+  // eq. 4's R_P (1 + T/2) is the mean MTJ resistance (R_P + R_AP)/2; the authors add R_M
+  const double per_axon = 0.5 * (r_p + r_ap);
+  const double r_total = (n - 1) * per_axon + (vdw_rule == VdwRule::Authors ? r_m : 0.0);
+  return std::fabs(leak_axon) / k() * r_total;
+}
+
+double charge_up_time_table(double v_c) {
+  if (v_c >= 0.15) return 15e-9;
+  if (v_c >= 0.07) return 16e-9;
+  if (v_c >= 0.05) return 17e-9;
+  if (v_c >= 0.03) return 18e-9;
+  return 20e-9;
+}
+
+double ModelParams::charge_up_time() const {
+  return std::isnan(t_load) ? charge_up_time_table(v_c) : t_load;
+}
+
+namespace {
+
+[[noreturn]] void reject(const char* name, const char* flag, double value, const std::string& rule) {
+  std::ostringstream os;
+  os << "invalid " << name << " (" << flag << ") = " << value << ": " << rule;
+  throw ParameterError(os.str());
+}
+
+void require_positive(const char* name, const char* flag, double v, const char* unit) {
+  if (!(v > 0.0) || !std::isfinite(v)) reject(name, flag, v, std::string("must be > 0 ") + unit);
+}
+
+}  // namespace
+
+void ModelParams::validate() const {
+  require_positive("g_factor", "--g-factor", g_factor, "");
+  if (!(polarization > 0.0 && polarization <= 1.0))
+    reject("polarization", "--polarization", polarization, "must be in (0, 1]");
+  require_positive("M_SAT", "--m-sat", m_sat, "A/m");
+  require_positive("area", "--area", area, "m^2");
+  require_positive("Len", "--length", length, "m");
+  if (!(mtj_width > 0.0 && mtj_width < length))
+    reject("MTJW", "--mtj-width", mtj_width, "must be in (0, Len) m");
+  const double half = 0.5 * mtj_width / length;
+  if (!(mtj_position >= half && mtj_position <= 1.0 - half))
+    reject("MTJP", "--mtj-position", mtj_position,
+           "must keep the MTJ on the track: in [MTJW/(2 Len), 1 - MTJW/(2 Len)]");
+  if (!(leak_axon < 0.0) || !std::isfinite(leak_axon))
+    reject("axon leak", "--leak-axon", leak_axon, "must be < 0 m/s (towards OFF)");
+  if (!std::isfinite(leak_soma)) reject("soma leak", "--leak-soma", leak_soma, "must be finite");
+  require_positive("R_P", "--r-p", r_p, "ohm");
+  if (!(r_ap > r_p) || !std::isfinite(r_ap))
+    reject("R_AP", "--r-ap", r_ap, "must be > R_P (TMR > 0)");
+  require_positive("R_M", "--r-m", r_m, "ohm");
+  require_positive("V_C", "--vc", v_c, "V");
+  require_positive("W", "--w", w, "V");
+  if (!std::isnan(v_dw)) require_positive("V_DW", "--vdw", v_dw, "V");
+  require_positive("t_max", "--t-max", t_max, "s");
+  if (t_max > 1.0) reject("t_max", "--t-max", t_max, "must be <= 1 s");
+  if (!std::isnan(t_load)) {
+    require_positive("t_load", "--t-load", t_load, "s");
+    if (!(t_load < t_max)) reject("t_load", "--t-load", t_load, "must be < t_max");
+  }
+  require_positive("dx_max", "--dx-max", dx_max, "m");
+  if (dx_max > length) reject("dx_max", "--dx-max", dx_max, "must be <= Len");
+  require_positive("dt_max", "--dt-max", dt_max, "s");
+  if (!(v_tol >= 0.0) || !std::isfinite(v_tol))
+    reject("v_tol", "--v-tol", v_tol, "must be >= 0 m/s");
+  if (!(read_hi > 0.5 && read_hi <= 1.0))
+    reject("read_hi", "--read-hi", read_hi, "must be in (0.5, 1]");
+  if (!(read_lo >= 0.0 && read_lo < 0.5))
+    reject("read_lo", "--read-lo", read_lo, "must be in [0, 0.5)");
+}
+
+const char* to_string(VdwRule r) { return r == VdwRule::Authors ? "authors" : "eq4"; }
+const char* to_string(LoadMode m) { return m == LoadMode::Fixed ? "fixed" : "stationary"; }
+
+VdwRule parse_vdw_rule(const std::string& s) {
+  if (s == "authors") return VdwRule::Authors;
+  if (s == "eq4") return VdwRule::Eq4;
+  throw ParameterError("invalid V_DW rule '" + s + "' (--vdw-rule): must be authors or eq4");
+}
+
+LoadMode parse_load_mode(const std::string& s) {
+  if (s == "fixed") return LoadMode::Fixed;
+  if (s == "stationary") return LoadMode::Stationary;
+  throw ParameterError("invalid load mode '" + s + "' (--load-mode): must be fixed or stationary");
+}
+
+}  // namespace spinhop

@@ -1,0 +1,120 @@
+#include "spinhop/runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spinhop {
+
+PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, const TaskSpec& task,
+                          std::uint64_t seed, std::uint64_t trial_base, bool force_per_device) {
+  PointSpec s;
+  s.task = task;
+  s.soma = m.physical_soma();
+  s.axon = m.physical_axon();
+  s.k_prefactor = m.k_prefactor();
+  s.v_dw = m.v_dw_for(task.n);
+  s.v_c = m.v_c;
+  s.sigma = sigma;
+  s.integ.dx_max = m.dx_max;
+  s.integ.dt_max = m.dt_max;
+  s.integ.v_tol = m.v_tol;
+  s.integ.t_max = m.t_max;
+  s.integ.stationary_load = m.load_mode == LoadMode::Stationary ? 1 : 0;
+  s.integ.t_load = s.integ.stationary_load ? m.t_max : m.charge_up_time();
+  s.read_hi = m.read_hi;
+  s.read_lo = m.read_lo;
+  s.seed = seed;
+  s.trial_base = trial_base;
+  s.per_device = (force_per_device || sigma.devices_varied()) ? 1 : 0;
+  return s;
+}
+
+void run_point(Backend& backend, const Task& task, const ModelParams& model,
+               const PointSpec& spec, std::uint64_t point, const RunOptions& opt,
+               const std::function<void(const ScoredBatch&)>& on_batch) {
+  const std::uint64_t batch = opt.batch > 0 ? opt.batch : backend.preferred_batch(spec.task.n);
+  const PaperEnergyModel paper = paper_energy_model(model, spec.task.n, spec.v_dw);
+  ScoredBatch sb;
+  for (std::uint64_t first = 0; first < opt.trials; first += batch) {
+    const std::uint64_t count = std::min(batch, opt.trials - first);
+    sb.first = first;
+    backend.run(spec, opt.precision, first, count, sb.outcome);
+    sb.records.resize(count);
+    for (std::uint64_t k = 0; k < count; ++k) {
+      TrialRecord& r = sb.records[k];
+      r.point = point;
+      r.trial = first + k;
+      r.outcome = sb.outcome.trials[k];
+      r.energy_paper = paper.energy(r.outcome.t_solution);
+      const std::size_t off = static_cast<std::size_t>(k) * sb.outcome.words;
+      r.score = task.score(spec, first + k, &sb.outcome.state[off], &sb.outcome.undecided[off]);
+    }
+    on_batch(sb);
+  }
+}
+
+Stats describe(std::vector<double> v) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  Stats s;
+  s.count = v.size();
+  if (v.empty()) {
+    s.mean = s.stddev = s.min = s.max = s.median = s.q05 = s.q25 = s.q75 = s.q95 =
+        std::nan("");
+    return s;
+  }
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = sum / v.size();
+  double ss = 0;
+  for (double x : v) ss += (x - s.mean) * (x - s.mean);
+  s.stddev = v.size() > 1 ? std::sqrt(ss / (v.size() - 1)) : 0.0;
+  s.min = v.front();
+  s.max = v.back();
+  // linear interpolation between order statistics (numpy's default "linear" method)
+  auto q = [&](double p) {
+    const double h = p * (v.size() - 1);
+    const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (h - lo) * (v[hi] - v[lo]);
+  };
+  s.median = q(0.5);
+  s.q05 = q(0.05);
+  s.q25 = q(0.25);
+  s.q75 = q(0.75);
+  s.q95 = q(0.95);
+  return s;
+}
+
+PointSummary summarize(const std::vector<TrialRecord>& records, int n) {
+  PointSummary ps;
+  ps.trials = records.size();
+  std::vector<double> acc, tts, ee, ep, steps;
+  double succ = 0, e_sum = 0, ep_sum = 0, t_sum = 0;
+  for (const TrialRecord& r : records) {
+    acc.push_back(r.score.bit_accuracy);
+    steps.push_back(static_cast<double>(r.outcome.steps));
+    ps.device_updates += static_cast<double>(r.outcome.steps) * n * n;
+    succ += r.score.success;
+    if (r.outcome.undecided > 0) ++ps.undecided_trials;
+    if (!r.outcome.converged) continue;
+    ++ps.converged;
+    tts.push_back(r.outcome.t_solution);
+    ee.push_back(r.outcome.energy);
+    ep.push_back(r.energy_paper);
+    e_sum += r.outcome.energy;
+    ep_sum += r.energy_paper;
+    t_sum += r.outcome.t_solution;
+  }
+  ps.success_rate = records.empty() ? 0.0 : succ / records.size();
+  ps.bit_accuracy = describe(acc);
+  ps.t_solution = describe(tts);
+  ps.energy_exact = describe(ee);
+  ps.energy_paper = describe(ep);
+  ps.steps = describe(steps);
+  ps.power_exact = t_sum > 0 ? e_sum / t_sum : 0.0;
+  ps.power_paper = t_sum > 0 ? ep_sum / t_sum : 0.0;
+  return ps;
+}
+
+}  // namespace spinhop

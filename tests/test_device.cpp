@@ -1,0 +1,68 @@
+// One DW-MTJ under constant drive (model.md section 1).
+#include <gtest/gtest.h>
+
+#include "spinhop/model.hpp"
+
+using namespace spinhop;
+
+namespace {
+const ModelParams kModel;
+}
+
+TEST(Device, ConductanceAtMtjEdgesAndCentre) {
+  const DeviceParams<double> p = kModel.axon_device<double>();
+  EXPECT_NEAR(mtj_conductance(p, 0.0), 1.0 / 2000.0, 1e-15);
+  EXPECT_NEAR(mtj_conductance(p, 40e-9), 1.0 / 2000.0, 1e-15);           // x_lo: R_AP
+  EXPECT_NEAR(mtj_conductance(p, 50e-9), 1.0 / 800.0, 1e-12);            // 2 R_P R_AP/(R_P+R_AP)
+  EXPECT_NEAR(mtj_conductance(p, 60e-9), 1.0 / 500.0, 1e-15);            // x_hi: R_P
+  EXPECT_NEAR(mtj_conductance(p, 100e-9), 1.0 / 500.0, 1e-15);
+  // linear in between
+  EXPECT_NEAR(mtj_conductance(p, 45e-9), 0.75 / 2000.0 + 0.25 / 500.0, 1e-12);
+}
+
+TEST(Device, VelocityIsKTimesCurrentPlusLeak) {
+  const double k = kModel.k();
+  EXPECT_NEAR(k, 1.0636e6, 0.0001e6);  // m/s per A (model.md: 1.0636 m/s per uA)
+  for (bool soma : {false, true}) {
+    const DeviceParams<double> p = soma ? kModel.soma_device<double>() : kModel.axon_device<double>();
+    const double leak = soma ? 0.2 : -5.0;
+    for (double current : {-50e-6, -1e-6, 0.0, 3e-6, 40e-6}) {
+      const double v_track = current * kModel.r_m;  // the track is R_M, so I = V / R_M
+      EXPECT_NEAR(wall_velocity(p, v_track), k * current + leak, 1e-9);
+    }
+  }
+  // one ON axon alone into a soma drives ~40 uA (~42.5 m/s), V_C over R_M ~53.2 m/s (model.md)
+  EXPECT_NEAR(k * 0.1 / 2000.0, 53.18, 0.01);
+}
+
+TEST(Device, ClampsAtBothTrackEnds) {
+  const DeviceParams<double> p = kModel.axon_device<double>();
+  EXPECT_EQ(wall_advance(p, 99e-9, 50.0, 1e-9), 100e-9);   // would reach 149 nm
+  EXPECT_EQ(wall_advance(p, 1e-9, -50.0, 1e-9), 0.0);      // would reach -49 nm
+  EXPECT_NEAR(wall_advance(p, 50e-9, 10.0, 1e-9), 60e-9, 1e-18);
+  // pinned walls do not count as moving; slow walls neither
+  EXPECT_TRUE(wall_pinned(p, 0.0, -5.0));
+  EXPECT_TRUE(wall_pinned(p, 100e-9, 2.0));
+  EXPECT_FALSE(wall_pinned(p, 0.0, 2.0));
+  EXPECT_FALSE(wall_pinned(p, 100e-9, -2.0));
+  EXPECT_EQ(wall_motion_speed(p, 0.0, -5.0, 1e-3), 0.0);
+  EXPECT_EQ(wall_motion_speed(p, 50e-9, 5e-4, 1e-3), 0.0);
+  EXPECT_EQ(wall_motion_speed(p, 50e-9, -2.0, 1e-3), 2.0);
+}
+
+TEST(Device, MotionTimeInsideAStep) {
+  const DeviceParams<double> p = kModel.axon_device<double>();
+  EXPECT_EQ(wall_motion_time(p, 50e-9, 10.0, 1e-3, 1e-9), 1e-9);             // moves all step
+  EXPECT_NEAR(wall_motion_time(p, 95e-9, 10.0, 1e-3, 1e-9), 0.5e-9, 1e-21);  // arrives halfway
+  EXPECT_NEAR(wall_motion_time(p, 2e-9, -8.0, 1e-3, 1e-9), 0.25e-9, 1e-21);
+  EXPECT_EQ(wall_motion_time(p, 0.0, -8.0, 1e-3, 1e-9), 0.0);                // pinned
+}
+
+TEST(Device, ReadOutWithUndecidedBand) {
+  EXPECT_EQ(wall_readout(100e-9, 100e-9, 0.95, 0.05), 1);
+  EXPECT_EQ(wall_readout(95e-9, 100e-9, 0.95, 0.05), 1);
+  EXPECT_EQ(wall_readout(94.9e-9, 100e-9, 0.95, 0.05), -1);
+  EXPECT_EQ(wall_readout(50e-9, 100e-9, 0.95, 0.05), -1);
+  EXPECT_EQ(wall_readout(5e-9, 100e-9, 0.95, 0.05), 0);
+  EXPECT_EQ(wall_readout(0.0, 100e-9, 0.95, 0.05), 0);
+}

@@ -1,0 +1,91 @@
+// Check figures of model.md sections 2 and 5.
+#include <gtest/gtest.h>
+
+#include "spinhop/energy_model.hpp"
+#include "spinhop/errors.hpp"
+#include "spinhop/network.hpp"
+
+using namespace spinhop;
+
+namespace {
+
+// Net velocity of an axon under an ON (P) or OFF (AP) soma in a nominal n-neuron network.
+double axon_velocity(const ModelParams& m, int n, bool soma_on) {
+  const double g_soma = soma_on ? 1.0 / m.r_p : 1.0 / m.r_ap;
+  const double v_bus = axon_bus_voltage(g_soma, m.v_dw_for(n), (n - 1) / m.r_m);
+  return wall_velocity(m.axon_device<double>(), v_bus);
+}
+
+}  // namespace
+
+TEST(Model, VdwAuthorsRuleCheckFigures) {
+  ModelParams m;
+  EXPECT_NEAR(m.v_dw_for(60), 0.3561, 0.00005);
+  EXPECT_NEAR(axon_velocity(m, 60, true), 7.02, 0.005);
+  EXPECT_NEAR(axon_velocity(m, 60, false), -1.84, 0.005);
+  EXPECT_NEAR(m.v_dw_for(10), 0.0623, 0.00005);
+  EXPECT_NEAR(axon_velocity(m, 10, true), 5.19, 0.005);
+  EXPECT_NEAR(axon_velocity(m, 10, false), -1.69, 0.005);
+}
+
+TEST(Model, VdwEq4LeavesSmallNetworksAxonsUnfired) {
+  ModelParams m;
+  m.vdw_rule = VdwRule::Eq4;
+  // eq. 4: -(L_SYN R_P / k)(N-1)(1 + T/2)
+  const double T = (m.r_ap - m.r_p) / m.r_p;
+  EXPECT_NEAR(m.v_dw_for(60), 5.0 * m.r_p / m.k() * 59 * (1 + T / 2), 1e-12);
+  // model.md: at N=3 eq. 4 leaves an ON soma's axons drifting OFF at -0.83 m/s; the default +2.5
+  EXPECT_NEAR(axon_velocity(m, 3, true), -0.83, 0.01);
+  m.vdw_rule = VdwRule::Authors;
+  EXPECT_NEAR(axon_velocity(m, 3, true), 2.5, 0.05);
+  m.v_dw = 0.5;  // explicit value overrides both rules
+  EXPECT_EQ(m.v_dw_for(3), 0.5);
+}
+
+TEST(Model, ChargeUpTimeTable) {
+  EXPECT_EQ(charge_up_time_table(0.25), 15e-9);
+  EXPECT_EQ(charge_up_time_table(0.15), 15e-9);
+  EXPECT_EQ(charge_up_time_table(0.1), 16e-9);
+  EXPECT_EQ(charge_up_time_table(0.07), 16e-9);
+  EXPECT_EQ(charge_up_time_table(0.06), 17e-9);
+  EXPECT_EQ(charge_up_time_table(0.04), 18e-9);
+  EXPECT_EQ(charge_up_time_table(0.02), 20e-9);
+}
+
+TEST(PaperEnergyModel, ReproducesThePapersFigures) {
+  ModelParams m;
+  // recall, N=60, 81.2 ns: 44.3 mW, 3.60 nJ
+  const PaperEnergyModel r60 = paper_energy_model(m, 60, m.v_dw_for(60));
+  EXPECT_NEAR(r60.energy(81.2e-9), 3.60e-9, 0.005e-9);
+  EXPECT_NEAR(r60.energy(81.2e-9) / 81.2e-9, 44.3e-3, 0.05e-3);
+  // images, N=100, 78.14 ns: 11.04 nJ
+  const PaperEnergyModel r100 = paper_energy_model(m, 100, m.v_dw_for(100));
+  EXPECT_NEAR(r100.energy(78.14e-9), 11.04e-9, 0.01e-9);
+  // max-cut, N=60, 344 ns: 50.6 mW, 17.4 nJ
+  EXPECT_NEAR(r60.energy(344e-9), 17.4e-9, 0.05e-9);
+  EXPECT_NEAR(r60.energy(344e-9) / 344e-9, 50.6e-3, 0.05e-3);
+}
+
+TEST(Model, ValidationNamesTheParameter) {
+  auto message = [](auto mutate) {
+    ModelParams m;
+    mutate(m);
+    try {
+      m.validate();
+    } catch (const ParameterError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message([](ModelParams&) {}), "accepted");
+  EXPECT_NE(message([](ModelParams& m) { m.r_ap = 400; }).find("--r-ap"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.r_m = -1; }).find("--r-m"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.mtj_width = 200e-9; }).find("--mtj-width"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.mtj_position = 0.95; }).find("--mtj-position"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.leak_axon = 1; }).find("--leak-axon"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.v_c = 0; }).find("--vc"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.t_load = 5e-6; }).find("--t-load"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.dx_max = 0; }).find("--dx-max"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.read_hi = 0.4; }).find("--read-hi"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.w = std::nan(""); }).find("--w"), std::string::npos);
+}

@@ -51,8 +51,8 @@ struct ModelParams {
   double t_load = std::numeric_limits<double>::quiet_NaN();  // explicit charge-up time [s]
   double t_max = 3e-6;         // give up (not converged) after this time [s]
   // Integrator
-  double dx_max = 0.5e-9;      // largest wall displacement per step [m]
-  double dt_max = 0.5e-9;      // largest step [s]
+  double dx_max = 2e-9;      // largest wall displacement per step [m]
+  double dt_max = 1e-9;      // largest step [s]
   double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
   // Read-out
   double read_hi = 0.95;       // bit 1 at x >= read_hi * Len [-]

@@ -87,6 +87,18 @@ std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {
   throw ParameterError("invalid --backend '" + opt.kind + "': must be auto, cpu or cuda");
 }
 
+void Backend::submit(const PointSpec& spec, Precision precision, std::uint64_t first,
+                     std::uint64_t count) {
+  pending_.push_back(Pending{spec, precision, first, count});
+}
+
+void Backend::collect(BatchOutcome& out) {
+  if (pending_.empty()) throw BackendError("collect() without a submitted batch");
+  const Pending p = pending_.front();
+  pending_.pop_front();
+  run(p.spec, p.precision, p.first, p.count, out);
+}
+
 const char* to_string(Precision p) { return p == Precision::Float ? "float" : "double"; }
 
 Precision parse_precision(const std::string& s) {

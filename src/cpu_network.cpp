@@ -18,6 +18,86 @@ inline DeviceParams<Real> params_at(const NetworkView<Real>& v, int d, bool is_s
   }
 }
 
+// Axon parameters for the hot loops. Every field is a local scalar (nominal) or a local restrict
+// pointer (varied), and DeviceParams is assembled field by field inside the loop: GCC does not
+// vectorise a loop that copies a whole struct, nor one that loads through struct members.
+template <class Real, bool Varied>
+struct AxonParams {
+  explicit AxonParams(const NetworkView<Real>& v)
+      : g_ap(v.axon_nominal.g_ap), dg(v.axon_nominal.dg), x_lo(v.axon_nominal.x_lo),
+        inv_w(v.axon_nominal.inv_w), len(v.axon_nominal.len), kg(v.axon_nominal.kg),
+        leak(v.axon_nominal.leak) {}
+  Real g_ap, dg, x_lo, inv_w, len, kg, leak;
+};
+
+template <class Real>
+struct AxonParams<Real, true> {
+  explicit AxonParams(const NetworkView<Real>& v)
+      : g_ap(v.g_ap), dg(v.dg), x_lo(v.x_lo), inv_w(v.inv_w), len(v.len), kg(v.kg), leak(v.leak) {}
+  const Real* g_ap;
+  const Real* dg;
+  const Real* x_lo;
+  const Real* inv_w;
+  const Real* len;
+  const Real* kg;
+  const Real* leak;
+};
+
+// Declares `p`, the parameters of device d, from locals copied out of an AxonParams `ap`.
+#define SPINHOP_AXON_LOCALS(ap)                                                               \
+  [[maybe_unused]] const auto g_ap_ = ap.g_ap;                                                \
+  [[maybe_unused]] const auto dg_ = ap.dg;                                                    \
+  [[maybe_unused]] const auto x_lo_ = ap.x_lo;                                                \
+  [[maybe_unused]] const auto inv_w_ = ap.inv_w;                                              \
+  [[maybe_unused]] const auto len_ = ap.len;                                                  \
+  [[maybe_unused]] const auto kg_ = ap.kg;                                                    \
+  [[maybe_unused]] const auto leak_ = ap.leak
+template <class Real, bool Varied, class T>
+inline DeviceParams<Real> assemble(T g_ap, T dg, T x_lo, T inv_w, T len, T kg, T leak, int d) {
+  if constexpr (Varied) {
+    return DeviceParams<Real>{g_ap[d], dg[d], x_lo[d], inv_w[d], len[d], kg[d], leak[d]};
+  } else {
+    (void)d;
+    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, leak};
+  }
+}
+#define SPINHOP_AXON_AT(d) \
+  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, d)
+
+// The two hot loops, over a run of axons [j0, j1) of one column.
+template <class Real, bool Varied>
+void scan_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
+                Real* __restrict speed, int base, int j0, int j1, Real vb, Real v_tol) {
+  SPINHOP_AXON_LOCALS(params);
+  for (int j = j0; j < j1; ++j) {
+    const DeviceParams<Real> p = SPINHOP_AXON_AT(base + j);
+    const Real v = wall_velocity(p, vb);
+    speed[j] = hd::max_(speed[j], wall_motion_speed(p, x[base + j], v, v_tol));
+  }
+}
+
+template <class Real, bool Varied, bool Move>
+void advance_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
+                   Real* __restrict xn, const Real* __restrict w, Real* __restrict sg,
+                   Real* __restrict sgw, Real* __restrict sgww, int base, int j0, int j1, Real vb,
+                   Real dt) {
+  SPINHOP_AXON_LOCALS(params);
+  for (int j = j0; j < j1; ++j) {
+    const int d = base + j;
+    const DeviceParams<Real> p = SPINHOP_AXON_AT(d);
+    Real xj = x[d];
+    if constexpr (Move) {
+      xj = wall_advance(p, xj, wall_velocity(p, vb), dt);
+      xn[d] = xj;
+    }
+    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(s, mtj_conductance(p, xj), w[d], false);
+    sg[j] = s.g;
+    sgw[j] = s.gw;
+    sgww[j] = s.gww;
+  }
+}
+
 }  // namespace
 
 template <class Real>
@@ -104,70 +184,67 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   view_ = v;
 }
 
-// Pass A: the fastest moving wall at the current state (0 if none moves).
+// Pass A: the fastest moving wall at the current state (0 if none moves). Column i is split
+// around its soma (row i) so the inner loops run over axons only.
 template <class Real>
 template <bool Varied>
 Real CpuNetwork<Real>::scan_motion(Real v_tol) {
   const int n = n_;
   const Real* x = x_[cur_].data();
   Real* speed = speed_.data();
-  const Real* v_dend = v_dend_.data();
   std::fill(speed_.begin(), speed_.end(), Real(0));
+  const AxonParams<Real, Varied> axons(view_);
   for (int i = 0; i < n; ++i) {
-    const Real vb = v_bus_[i];
-    const Real* xc = x + static_cast<std::size_t>(i) * n;
     const int base = i * n;
-#pragma GCC ivdep
-    for (int j = 0; j < n; ++j) {
-      const bool soma = j == i;
-      const DeviceParams<Real> p = params_at<Real, Varied>(view_, base + j, soma);
-      const Real v = wall_velocity(p, soma ? v_dend[j] : vb);
-      speed[j] = hd::max_(speed[j], wall_motion_speed(p, xc[j], v, v_tol));
-    }
+    const Real vb = v_bus_[i];
+    scan_axons<Real, Varied>(axons, x, speed, base, 0, i, vb, v_tol);
+    const DeviceParams<Real> ps = params_at<Real, Varied>(view_, base + i, true);
+    const Real vs = wall_velocity(ps, v_dend_[i]);
+    speed[i] = hd::max_(speed[i], wall_motion_speed(ps, x[base + i], vs, v_tol));
+    scan_axons<Real, Varied>(axons, x, speed, base, i + 1, n, vb, v_tol);
   }
   Real vmax = 0;
   for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);
   return vmax;
 }
 
-// Pass B: move every wall by one step of dt (dt = 0: just refresh), then recompute every MTJ
-// conductance and the dendrite row sums at the new positions.
+// Pass B: move every wall by one step of dt (Move = false: stay, just refresh), then recompute
+// every MTJ conductance and the dendrite row sums at the new positions.
 template <class Real>
-template <bool Varied>
-void CpuNetwork<Real>::advance_and_sum(Real dt, bool first) {
+template <bool Varied, bool Move>
+void CpuNetwork<Real>::advance_and_sum(Real dt) {
   const int n = n_;
   const Real* x = x_[cur_].data();
-  Real* xn = x_[first ? cur_ : 1 - cur_].data();
+  Real* xn = x_[Move ? 1 - cur_ : cur_].data();
   const Real* w = w_.data();
-  const Real* v_dend = v_dend_.data();
   Real* sg = sum_g_.data();
   Real* sgw = sum_gw_.data();
   Real* sgww = sum_gww_.data();
   std::fill(sum_g_.begin(), sum_g_.end(), Real(0));
   std::fill(sum_gw_.begin(), sum_gw_.end(), Real(0));
   std::fill(sum_gww_.begin(), sum_gww_.end(), Real(0));
+  const AxonParams<Real, Varied> axons(view_);
   for (int i = 0; i < n; ++i) {
+    const int base = i * n;
     const Real vb = v_bus_[i];
-    const std::size_t base = static_cast<std::size_t>(i) * n;
-#pragma GCC ivdep
-    for (int j = 0; j < n; ++j) {
-      const bool soma = j == i;
-      const DeviceParams<Real> p = params_at<Real, Varied>(view_, static_cast<int>(base) + j, soma);
-      Real xj = x[base + j];
-      if (!first) {
-        const Real v = wall_velocity(p, soma ? v_dend[j] : vb);
-        xj = wall_advance(p, xj, v, dt);
-        xn[base + j] = xj;
+    advance_axons<Real, Varied, Move>(axons, x, xn, w, sg, sgw, sgww, base, 0, i, vb, dt);
+    {  // the soma of neuron i, driven by its own dendrite
+      const int d = base + i;
+      const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, true);
+      Real xi = x[d];
+      if constexpr (Move) {
+        xi = wall_advance(p, xi, wall_velocity(p, v_dend_[i]), dt);
+        xn[d] = xi;
       }
-      const Real g = mtj_conductance(p, xj);
-      DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
-      dendrite_accumulate(s, g, w[base + j], soma);
-      sg[j] = s.g;
-      sgw[j] = s.gw;
-      sgww[j] = s.gww;
+      DendriteSums<Real> s{sg[i], sgw[i], sgww[i]};
+      dendrite_accumulate(s, mtj_conductance(p, xi), w[d], true);
+      sg[i] = s.g;
+      sgw[i] = s.gw;
+      sgww[i] = s.gww;
     }
+    advance_axons<Real, Varied, Move>(axons, x, xn, w, sg, sgw, sgww, base, i + 1, n, vb, dt);
   }
-  if (!first) cur_ = 1 - cur_;
+  if constexpr (Move) cur_ = 1 - cur_;
   const Real* xs = x_[cur_].data();
   for (int j = 0; j < n; ++j) {
     const int d = j * n + j;
@@ -211,7 +288,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
   const Real v_tol = static_cast<Real>(c.v_tol);
   TimeLine tl;
   NetworkOutcome out;
-  advance_and_sum<Varied>(Real(0), true);
+  advance_and_sum<Varied, false>(Real(0));
   solve_nodes<Varied>(true);
   for (;;) {
     const double vmax = static_cast<double>(scan_motion<Varied>(v_tol));
@@ -244,7 +321,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     std::swap(power_, power_prev_);
     v_bus_prev_ = v_bus_;
     v_dend_prev_ = v_dend_;
-    advance_and_sum<Varied>(static_cast<Real>(dt), false);
+    advance_and_sum<Varied, true>(static_cast<Real>(dt));
     finish_step(c, tl, dt);
     solve_nodes<Varied>(tl.phase == kLoading);
     if (observer_ != nullptr) observer_->on_step(tl.t, tl.phase, x_[cur_].data(), n_, total_power);

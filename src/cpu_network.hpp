@@ -37,8 +37,8 @@ class CpuNetwork {
                      std::uint64_t* undecided_words);
   template <bool Varied>
   Real scan_motion(Real v_tol);
-  template <bool Varied>
-  void advance_and_sum(Real dt, bool first);
+  template <bool Varied, bool Move>
+  void advance_and_sum(Real dt);
   template <bool Varied>
   void solve_nodes(bool loading);
   template <bool Varied>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <utility>
 
 namespace spinhop {
 
@@ -34,20 +36,29 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
                const std::function<void(const ScoredBatch&)>& on_batch) {
   const std::uint64_t batch = opt.batch > 0 ? opt.batch : backend.preferred_batch(spec.task.n);
   const PaperEnergyModel paper = paper_energy_model(model, spec.task.n, spec.v_dw);
+  std::deque<std::pair<std::uint64_t, std::uint64_t>> in_flight;  // (first, count)
+  std::uint64_t next = 0;
   ScoredBatch sb;
-  for (std::uint64_t first = 0; first < opt.trials; first += batch) {
-    const std::uint64_t count = std::min(batch, opt.trials - first);
+  while (next < opt.trials || !in_flight.empty()) {
+    while (next < opt.trials && static_cast<int>(in_flight.size()) < backend.max_in_flight()) {
+      const std::uint64_t count = std::min(batch, opt.trials - next);
+      backend.submit(spec, opt.precision, next, count);
+      in_flight.emplace_back(next, count);
+      next += count;
+    }
+    const auto [first, count] = in_flight.front();
+    in_flight.pop_front();
+    backend.collect(sb.outcome);
     sb.first = first;
-    backend.run(spec, opt.precision, first, count, sb.outcome);
     sb.records.resize(count);
     for (std::uint64_t k = 0; k < count; ++k) {
-      TrialRecord& r = sb.records[k];
-      r.point = point;
-      r.trial = first + k;
-      r.outcome = sb.outcome.trials[k];
-      r.energy_paper = paper.energy(r.outcome.t_solution);
+      TrialRecord& rec = sb.records[k];
+      rec.point = point;
+      rec.trial = first + k;
+      rec.outcome = sb.outcome.trials[k];
+      rec.energy_paper = paper.energy(rec.outcome.t_solution);
       const std::size_t off = static_cast<std::size_t>(k) * sb.outcome.words;
-      r.score = task.score(spec, first + k, &sb.outcome.state[off], &sb.outcome.undecided[off]);
+      rec.score = task.score(spec, first + k, &sb.outcome.state[off], &sb.outcome.undecided[off]);
     }
     on_batch(sb);
   }

@@ -59,18 +59,26 @@ TEST(Recall, ExhaustiveOnePatternSmallNetworks) {
         ASSERT_EQ(r.all.undecided[in], 0u) << "n=" << n << " input " << in;
         ASSERT_TRUE(out == pattern || out == inverse || out == 0)
             << "n=" << n << " pattern " << pattern << " input " << in << " ended at " << out;
-        if (pattern == mask) EXPECT_EQ(out, mask) << "all-ones pattern, n=" << n << " input " << in;
+        if (pattern == mask) {
+          EXPECT_EQ(out, mask) << "all-ones pattern, n=" << n << " input " << in;
+        }
         if (2 * dist == n) {
           ties[where]++;
-          if (balanced) EXPECT_EQ(out, 0u) << "n=" << n << " balanced tie " << in;
+          if (balanced) {
+            EXPECT_EQ(out, 0u) << "n=" << n << " balanced tie " << in;
+          }
           continue;
         }
         ++nontie;
         const std::uint64_t near = 2 * dist < n ? pattern : inverse;
         nearer += out == near;
         farther += out == (near ^ mask);
-        if (n != 4) EXPECT_NE(out, 0u) << "n=" << n << " input " << in << " not recalled";
-        if (balanced && n >= 6) EXPECT_EQ(out, near) << "n=" << n << " balanced, input " << in;
+        if (n != 4) {
+          EXPECT_NE(out, 0u) << "n=" << n << " input " << in << " not recalled";
+        }
+        if (balanced && n >= 6) {
+          EXPECT_EQ(out, near) << "n=" << n << " balanced, input " << in;
+        }
       }
       std::printf("  n=%2d pattern %#5llx (%s): non-tie inputs: %d nearer, %d farther, %d all-OFF of %d",
                   n, static_cast<unsigned long long>(pattern), balanced ? "balanced" : "unbalanced",
@@ -92,7 +100,9 @@ TEST(Recall, SmallNetworkSuccessRatesAndTiesMatchTheReference) {
     const RunResult r = run_trials(task, m, spec, 600);
     const PointSummary s = summarize(r.records, n);
     std::printf("  N=%d: success %.3f, mean t_sol %.1f ns\n", n, s.success_rate, s.t_solution.mean * 1e9);
-    if (n == 5) EXPECT_EQ(s.success_rate, 1.0);
+    if (n == 5) {
+      EXPECT_EQ(s.success_rate, 1.0);
+    }
     if (n > 5) {
       EXPECT_GT(s.success_rate, 0.88);
       EXPECT_LT(s.success_rate, 0.98);

@@ -2,6 +2,7 @@
 // reference; the CUDA backend runs the same physics functions and the same random streams.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,35 @@ class Backend {
                    std::uint64_t count, BatchOutcome& out) = 0;
   // Trials per batch that keep this backend busy.
   virtual std::uint64_t preferred_batch(int n) const = 0;
+
+  // Pipelined use: submit() queues a batch (at most max_in_flight() outstanding) and collect()
+  // returns the oldest one, so an asynchronous backend computes the next batch while the caller
+  // scores and writes the last. The default computes synchronously inside collect().
+  virtual int max_in_flight() const { return 1; }
+  virtual void submit(const PointSpec& spec, Precision precision, std::uint64_t first,
+                      std::uint64_t count);
+  virtual void collect(BatchOutcome& out);
+
+  // GPU layout choices, for measurements and tests (no-ops on the CPU): pack several small
+  // networks per warp, and keep positions in shared memory (-1 automatic, 0 never, 1 if they fit).
+  virtual void set_layout_preferences(bool /*pack_small*/, int /*x_shared*/) {}
+  // The layout of the last collected batch, in words ("" on the CPU).
+  virtual std::string layout_description() const { return ""; }
+  // Sums over the last collected batch computed by the backend itself (converged trials, and
+  // over them the time to solution [s] and energy [J]; steps over all). CPU: from the outcomes.
+  struct Sums {
+    std::uint64_t converged = 0;
+    double t_solution = 0, energy = 0, steps = 0;
+  };
+  virtual Sums last_batch_sums() const { return Sums{}; }
+
+ private:
+  struct Pending {
+    PointSpec spec;
+    Precision precision;
+    std::uint64_t first, count;
+  };
+  std::deque<Pending> pending_;
 };
 
 struct BackendOptions {

@@ -35,7 +35,8 @@ SPINHOP_HD Real wall_velocity(const DeviceParams<Real>& p, Real v_track) {
 // Whether the wall sits at a track end with its velocity pointing out of the track.
 template <class Real>
 SPINHOP_HD bool wall_pinned(const DeviceParams<Real>& p, Real x, Real v) {
-  return (x <= Real(0) && v <= Real(0)) || (x >= p.len && v >= Real(0));
+  // non-short-circuit & and | keep this branch-free, so loops over devices vectorise
+  return ((x <= Real(0)) & (v <= Real(0))) | ((x >= p.len) & (v >= Real(0)));
 }
 
 // Speed that counts as motion for the step-size and convergence tests: 0 for a pinned wall or one
@@ -43,7 +44,7 @@ SPINHOP_HD bool wall_pinned(const DeviceParams<Real>& p, Real x, Real v) {
 template <class Real>
 SPINHOP_HD Real wall_motion_speed(const DeviceParams<Real>& p, Real x, Real v, Real v_tol) {
   const Real s = hd::abs_(v);
-  return (wall_pinned(p, x, v) || s < v_tol) ? Real(0) : s;
+  return (wall_pinned(p, x, v) | (s < v_tol)) ? Real(0) : s;
 }
 
 // One explicit step, clamped to the track (no bounce). [m]

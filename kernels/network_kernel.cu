@@ -1,0 +1,481 @@
+// One network per thread group: the N^2 coupled DW-MTJ ODEs of a whole network integrated by N
+// threads, thread j owning row j (the synapses onto dendrite j and soma j). The sequence of
+// shared physics functions is the CPU reference's (src/cpu_network.cpp), operation for operation:
+// row sums accumulate in column order, maxima are order-free, energy sums run in row order.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+
+#include "cuda_check.hpp"
+#include "network_kernel.cuh"
+#include "spinhop/network.hpp"
+#include "spinhop/trial_setup.hpp"
+
+namespace spinhop::cuda {
+
+namespace {
+
+constexpr int kMaxNeurons = 1024;  // one thread per row, at most one block per network
+
+// The threads that integrate one network: a power-of-two slice of a warp, or a whole block.
+struct Group {
+  int size;       // threads
+  int rank;       // this thread's index in the group (= its row)
+  unsigned mask;  // the group's lanes in its warp (sub-warp groups)
+  bool block;     // the group is the whole block
+
+  __device__ void sync() const {
+    if (block) {
+      __syncthreads();
+    } else {
+      __syncwarp(mask);
+    }
+  }
+};
+
+// Maximum over the group, returned to every thread. scratch: 32 words of shared memory per group.
+template <class T>
+__device__ T group_max(const Group& g, T v, T* scratch) {
+  if (!g.block) {
+    for (int off = g.size / 2; off > 0; off >>= 1) {
+      v = hd::max_(v, __shfl_xor_sync(g.mask, v, off, g.size));
+    }
+    return v;
+  }
+  for (int off = 16; off > 0; off >>= 1) v = hd::max_(v, __shfl_xor_sync(0xffffffffu, v, off));
+  const int warp = threadIdx.x >> 5;
+  if ((threadIdx.x & 31) == 0) scratch[warp] = v;
+  __syncthreads();
+  T r = scratch[0];
+  for (int w = 1; w < static_cast<int>(blockDim.x >> 5); ++w) r = hd::max_(r, scratch[w]);
+  __syncthreads();
+  return r;
+}
+
+template <class Real>
+struct Shared {  // one group's shared arrays
+  Real* v_bus;
+  Real* v_dw;
+  Real* v_in;
+  Real* g_bus;
+  Real* g_soma_track;
+  std::uint64_t* words;
+  std::uint32_t* keys;
+  double* energy;
+  double* scratch;  // 32 entries, reductions
+  std::uint64_t* state;
+  std::uint64_t* undecided;
+  Real* x;          // n*n when the positions live in shared memory
+};
+
+template <class Real>
+__host__ __device__ std::size_t shared_bytes_per_group(int n, bool x_shared) {
+  const std::size_t words = static_cast<std::size_t>((n + 63) / 64);
+  std::size_t b = 5 * sizeof(Real) * n + 8 * n + 4 * n + 8 * n + 8 * 32 + 16 * words;
+  b = (b + 15) & ~std::size_t{15};
+  if (x_shared) b += sizeof(Real) * static_cast<std::size_t>(n) * n;
+  return b;
+}
+
+template <class Real>
+__device__ Shared<Real> carve_shared(unsigned char* base, int n, bool x_shared) {
+  Shared<Real> s;
+  const std::size_t words = static_cast<std::size_t>((n + 63) / 64);
+  unsigned char* p = base;
+  auto take = [&](std::size_t bytes) {
+    unsigned char* r = p;
+    p += bytes;
+    return r;
+  };
+  // 8-byte items first, then the rest, so every array stays aligned
+  s.words = reinterpret_cast<std::uint64_t*>(take(8 * n));
+  s.energy = reinterpret_cast<double*>(take(8 * n));
+  s.scratch = reinterpret_cast<double*>(take(8 * 32));
+  s.state = reinterpret_cast<std::uint64_t*>(take(8 * words));
+  s.undecided = reinterpret_cast<std::uint64_t*>(take(8 * words));
+  s.v_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.v_dw = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.v_in = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.g_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.g_soma_track = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.keys = reinterpret_cast<std::uint32_t*>(take(4 * n));
+  s.x = nullptr;
+  if (x_shared) {
+    const std::size_t used = static_cast<std::size_t>(p - base);
+    p = base + ((used + 15) & ~std::size_t{15});
+    s.x = reinterpret_cast<Real*>(p);
+  }
+  return s;
+}
+
+// Global workspace of one resident network: synapse voltages, positions (unless shared), 1/R_M
+// per device and the varied parameters.
+template <class Real>
+struct Workspace {
+  Real* w;
+  Real* x;
+  double* g_m;
+  Real* params[7];
+};
+
+template <class Real>
+__host__ __device__ std::size_t workspace_bytes_per_group(int n, bool varied, bool x_shared) {
+  const std::size_t nn = static_cast<std::size_t>(n) * n;
+  std::size_t b = nn * sizeof(Real);        // w
+  if (!x_shared) b += nn * sizeof(Real);    // x
+  if (varied) b += nn * sizeof(double) + 7 * nn * sizeof(Real);
+  return (b + 255) & ~std::size_t{255};
+}
+
+template <class Real>
+__device__ Workspace<Real> carve_workspace(unsigned char* base, int n, bool varied, bool x_shared) {
+  const std::size_t nn = static_cast<std::size_t>(n) * n;
+  Workspace<Real> ws{};
+  unsigned char* p = base;
+  if (varied) {
+    ws.g_m = reinterpret_cast<double*>(p);
+    p += nn * sizeof(double);
+  }
+  ws.w = reinterpret_cast<Real*>(p);
+  p += nn * sizeof(Real);
+  if (!x_shared) {
+    ws.x = reinterpret_cast<Real*>(p);
+    p += nn * sizeof(Real);
+  }
+  if (varied) {
+    for (int k = 0; k < 7; ++k) {
+      ws.params[k] = reinterpret_cast<Real*>(p);
+      p += nn * sizeof(Real);
+    }
+  }
+  return ws;
+}
+
+// Build trial `local` into the group's storage: the device half of CpuNetwork::build().
+template <class Real>
+__device__ void build_network(const PointSpec& spec, std::uint64_t local, const Group& g,
+                              const Shared<Real>& sh, const Workspace<Real>& ws, Real* x,
+                              bool varied) {
+  const int n = spec.task.n;
+  const int j = g.rank;
+  const bool active = j < n;
+  const TrialKey key = spec.key_of(local);
+  if (active) {
+    sh.words[j] = pattern_word(spec.task, key, j);
+    if (spec.task.kind == TaskKind::Images) sh.keys[j] = distortion_key(key, j);
+  }
+  g.sync();
+  if (active) {
+    const bool flipped = spec.task.kind == TaskKind::Images &&
+                         pixel_flipped(sh.keys, n, spec.task.flips, j);
+    sh.v_in[j] = static_cast<Real>(
+        neuron_v_in(spec, key, j, input_bit(spec.task, key, local, j, flipped)));
+    sh.v_dw[j] = static_cast<Real>(neuron_v_dw(spec, key, j));
+    for (int i = 0; i < n; ++i) {
+      const int d = i * n + j;
+      ws.w[d] = static_cast<Real>(device_w(spec, key, local, i, j, sh.words[i], sh.words[j]));
+      x[d] = Real(0);
+      if (varied) {
+        const PhysicalDevice phys = device_physical(spec, key, i, j);
+        ws.g_m[d] = 1.0 / phys.r_m;
+        const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor);
+        ws.params[0][d] = p.g_ap;
+        ws.params[1][d] = p.dg;
+        ws.params[2][d] = p.x_lo;
+        ws.params[3][d] = p.inv_w;
+        ws.params[4][d] = p.len;
+        ws.params[5][d] = p.kg;
+        ws.params[6][d] = p.leak;
+      }
+    }
+  }
+  g.sync();
+  if (active) {
+    if (varied) {
+      sh.g_bus[j] = static_cast<Real>(axon_bus_conductance(n, j, [&](int d) { return ws.g_m[d]; }));
+      sh.g_soma_track[j] = static_cast<Real>(ws.g_m[j * n + j]);
+    } else {
+      // nominal: every device has the nominal R_M (CpuNetwork stores 1/R_M per device and sums)
+      const double gm_axon = 1.0 / spec.axon.r_m;
+      sh.g_bus[j] = static_cast<Real>(axon_bus_conductance(n, j, [&](int) { return gm_axon; }));
+      sh.g_soma_track[j] = static_cast<Real>(1.0 / spec.soma.r_m);
+    }
+  }
+  g.sync();
+}
+
+template <class Real, bool Varied>
+__global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint64_t count,
+                                 int group_size, int groups_per_block, bool x_shared,
+                                 unsigned char* workspace, std::size_t ws_bytes,
+                                 NetworkOutcome* outcomes, std::uint64_t* state_out,
+                                 std::uint64_t* undecided_out) {
+  extern __shared__ __align__(16) unsigned char smem[];
+  const int n = spec.task.n;
+  const int words = (n + 63) / 64;
+  Group g;
+  g.size = group_size;
+  g.block = group_size > 32;
+  const int gib = g.block ? 0 : static_cast<int>(threadIdx.x) / group_size;  // group in block
+  g.rank = g.block ? static_cast<int>(threadIdx.x) : static_cast<int>(threadIdx.x) % group_size;
+  if (g.block) {
+    g.mask = 0xffffffffu;
+  } else {
+    const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
+    g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
+  }
+  const std::size_t per_group_smem = shared_bytes_per_group<Real>(n, x_shared);
+  const Shared<Real> sh = carve_shared<Real>(smem + gib * per_group_smem, n, x_shared);
+  const std::uint64_t slot = static_cast<std::uint64_t>(blockIdx.x) * groups_per_block + gib;
+  const Workspace<Real> ws = carve_workspace<Real>(workspace + slot * ws_bytes, n, Varied, x_shared);
+  Real* x = x_shared ? sh.x : ws.x;
+  const int j = g.rank;
+  const bool active = j < n;
+  const IntegratorConsts c = spec.integ;
+  const Real v_tol = static_cast<Real>(c.v_tol);
+
+  NetworkView<Real> net{};
+  net.n = n;
+  net.w = ws.w;
+  net.v_dw = sh.v_dw;
+  net.v_in = sh.v_in;
+  net.g_bus = sh.g_bus;
+  net.g_soma_track = sh.g_soma_track;
+  if (Varied) {
+    net.g_ap = ws.params[0];
+    net.dg = ws.params[1];
+    net.x_lo = ws.params[2];
+    net.inv_w = ws.params[3];
+    net.len = ws.params[4];
+    net.kg = ws.params[5];
+    net.leak = ws.params[6];
+  }
+  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor);
+  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor);
+
+  const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * groups_per_block;
+  for (std::uint64_t k = slot; k < count; k += stride) {
+    const std::uint64_t local = first + k;
+    build_network<Real>(spec, local, g, sh, ws, x, Varied);
+
+    // refresh: conductances and row sums at the initial positions, then the node solve
+    DendriteSums<Real> sums{Real(0), Real(0), Real(0)};
+    Real g_soma = Real(0), v_dend = Real(0), v_bus = Real(0);
+    double power = 0.0, power_prev = 0.0, energy = 0.0, last_prev = 0.0;
+    if (active) {
+      for (int i = 0; i < n; ++i) {
+        const int d = i * n + j;
+        const DeviceParams<Real> p = device_at(net, d, i == j);
+        const Real gd = mtj_conductance(p, x[d]);
+        dendrite_accumulate(sums, gd, net.w[d], i == j);
+        if (i == j) g_soma = gd;
+      }
+      power = neuron_nodes(net, j, sums, g_soma, true, &v_bus, &v_dend);
+      sh.v_bus[j] = v_bus;
+    }
+    g.sync();
+
+    TimeLine tl;
+    NetworkOutcome out;
+    for (;;) {
+      // pass A: the fastest moving wall
+      Real speed = Real(0);
+      if (active) {
+        for (int i = 0; i < n; ++i) {
+          const int d = i * n + j;
+          const bool soma = i == j;
+          const DeviceParams<Real> p = device_at(net, d, soma);
+          const Real v = wall_velocity(p, soma ? v_dend : sh.v_bus[i]);
+          speed = hd::max_(speed, wall_motion_speed(p, x[d], v, v_tol));
+        }
+      }
+      const double vmax =
+          static_cast<double>(group_max(g, speed, reinterpret_cast<Real*>(sh.scratch)));
+      const StepDecision decision = decide_step(c, tl, vmax);
+      if (decision == StepDecision::Converged) {
+        const double last = tl.prev_step_relaxing ? group_max(g, last_prev, sh.scratch) : 0.0;
+        out.t_solution = solution_time(tl, last);
+        if (tl.prev_step_relaxing) energy = energy - power_prev * (tl.dt_prev - last);
+        out.converged = 1;
+        break;
+      }
+      if (decision == StepDecision::SwitchOff) {
+        switch_off_inputs(tl);
+        g.sync();
+        if (active) {
+          power = neuron_nodes(net, j, sums, g_soma, false, &v_bus, &v_dend);
+          sh.v_bus[j] = v_bus;
+        }
+        g.sync();
+        continue;
+      }
+      if (decision == StepDecision::TimedOut) {
+        out.t_solution = tl.t;
+        out.converged = 0;
+        break;
+      }
+      const double dt = step_length(c, tl, vmax);
+      energy = energy + power * dt;
+      power_prev = power;
+      // pass B: move, recompute conductances and the row sums
+      sums = DendriteSums<Real>{Real(0), Real(0), Real(0)};
+      double last = 0.0;
+      const Real dt_r = static_cast<Real>(dt);
+      if (active) {
+        for (int i = 0; i < n; ++i) {
+          const int d = i * n + j;
+          const bool soma = i == j;
+          const DeviceParams<Real> p = device_at(net, d, soma);
+          const Real xd = x[d];
+          const Real v = wall_velocity(p, soma ? v_dend : sh.v_bus[i]);
+          last = hd::max_(last, wall_motion_time(p, xd, v, v_tol, dt));
+          const Real xn = wall_advance(p, xd, v, dt_r);
+          x[d] = xn;
+          const Real gd = mtj_conductance(p, xn);
+          dendrite_accumulate(sums, gd, net.w[d], soma);
+          if (soma) g_soma = gd;
+        }
+      }
+      last_prev = last;
+      finish_step(c, tl, dt);
+      g.sync();
+      if (active) {
+        power = neuron_nodes(net, j, sums, g_soma, tl.phase == kLoading, &v_bus, &v_dend);
+        sh.v_bus[j] = v_bus;
+      }
+      g.sync();
+    }
+    out.t_switch = tl.t_switch;
+    out.steps = tl.steps;
+
+    // energy summed in row order, and the read-out
+    if (active) sh.energy[j] = energy;
+    if (j < words) {
+      sh.state[j] = 0;
+      sh.undecided[j] = 0;
+    }
+    g.sync();
+    if (active) {
+      const int d = j * n + j;
+      const Real len = device_at(net, d, true).len;
+      const int bit = wall_readout(x[d], len, static_cast<Real>(spec.read_hi),
+                                   static_cast<Real>(spec.read_lo));
+      if (bit == 1) {
+        atomicOr(reinterpret_cast<unsigned long long*>(&sh.state[j >> 6]), 1ull << (j & 63));
+      }
+      if (bit < 0) {
+        atomicOr(reinterpret_cast<unsigned long long*>(&sh.undecided[j >> 6]), 1ull << (j & 63));
+      }
+    }
+    g.sync();
+    if (j == 0) {
+      double e = 0.0;
+      for (int r = 0; r < n; ++r) e = e + sh.energy[r];
+      out.energy = e;
+      int undecided = 0;
+      for (int w = 0; w < words; ++w) undecided += __popcll(sh.undecided[w]);
+      out.undecided = undecided;
+      outcomes[k] = out;
+    }
+    if (j < words) {
+      state_out[k * words + j] = sh.state[j];
+      undecided_out[k * words + j] = sh.undecided[j];
+    }
+    g.sync();
+  }
+}
+
+int round_up(int v, int m) { return (v + m - 1) / m * m; }
+
+}  // namespace
+
+KernelLayout choose_layout(int n, bool varied, bool double_precision, const DeviceLimits& dev,
+                           std::size_t batch, bool prefer_packing, int x_shared) {
+  if (n < 2 || n > kMaxNeurons) {
+    throw BackendError("the CUDA backend integrates networks of 2 to " +
+                       std::to_string(kMaxNeurons) + " neurons (one thread per row); N = " +
+                       std::to_string(n) + " needs --backend cpu");
+  }
+  KernelLayout L;
+  if (n <= 32 && prefer_packing) {
+    L.group = 2;
+    while (L.group < n) L.group *= 2;
+    L.groups_per_block = 128 / L.group;
+  } else if (n <= 32) {
+    L.group = 32;
+    L.groups_per_block = 4;
+  } else {
+    L.group = round_up(n, 32);
+    L.groups_per_block = 1;
+  }
+  const std::size_t real = double_precision ? sizeof(double) : sizeof(float);
+  auto smem = [&](bool xs) {
+    return (double_precision ? shared_bytes_per_group<double>(n, xs)
+                             : shared_bytes_per_group<float>(n, xs)) *
+           L.groups_per_block;
+  };
+  // positions in shared memory when they fit with room for two blocks per multiprocessor
+  const bool fits = smem(true) <= dev.shared_per_block && 2 * smem(true) <= dev.shared_per_sm;
+  L.x_in_shared = x_shared < 0 ? fits : (x_shared == 1 && fits);
+  (void)real;
+  L.shared_bytes = smem(L.x_in_shared);
+  L.workspace_bytes = double_precision ? workspace_bytes_per_group<double>(n, varied, L.x_in_shared)
+                                       : workspace_bytes_per_group<float>(n, varied, L.x_in_shared);
+  const int threads = L.group * L.groups_per_block;
+  if (L.shared_bytes > dev.shared_per_block) {
+    throw BackendError("N = " + std::to_string(n) + " needs " + std::to_string(L.shared_bytes) +
+                       " bytes of shared memory per block; this GPU allows " +
+                       std::to_string(dev.shared_per_block));
+  }
+  // resident blocks per multiprocessor as the occupancy calculator gives them (registers,
+  // threads, shared memory): the grid is one wave, every block grid-strides over the batch
+  int per_sm = 0;
+  auto occupancy = [&](auto kernel) {
+    if (L.shared_bytes > 48 * 1024) {
+      SPINHOP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                              static_cast<int>(L.shared_bytes)));
+    }
+    SPINHOP_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads,
+                                                                     L.shared_bytes));
+  };
+  if (double_precision) {
+    if (varied) occupancy(integrate_kernel<double, true>); else occupancy(integrate_kernel<double, false>);
+  } else {
+    if (varied) occupancy(integrate_kernel<float, true>); else occupancy(integrate_kernel<float, false>);
+  }
+  per_sm = std::max(per_sm, 1);
+  L.blocks_per_sm = per_sm;
+  const std::size_t needed = (batch + L.groups_per_block - 1) / L.groups_per_block;
+  L.blocks = static_cast<int>(
+      std::min<std::size_t>(needed, static_cast<std::size_t>(dev.sm_count) * per_sm));
+  L.blocks = std::max(L.blocks, 1);
+  return L;
+}
+
+void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t first,
+                     std::uint64_t count, const KernelLayout& L, void* workspace,
+                     NetworkOutcome* outcomes, std::uint64_t* state, std::uint64_t* undecided,
+                     void* stream) {
+  const bool varied = spec.per_device != 0;
+  const dim3 grid(static_cast<unsigned>(L.blocks));
+  const dim3 block(static_cast<unsigned>(L.group * L.groups_per_block));
+  cudaStream_t s = static_cast<cudaStream_t>(stream);
+  auto go = [&](auto kernel) {
+    if (L.shared_bytes > 48 * 1024) {
+      SPINHOP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                              static_cast<int>(L.shared_bytes)));
+    }
+    kernel<<<grid, block, L.shared_bytes, s>>>(spec, first, count, L.group, L.groups_per_block,
+                                               L.x_in_shared,
+                                               static_cast<unsigned char*>(workspace),
+                                               L.workspace_bytes, outcomes, state, undecided);
+    SPINHOP_CUDA_CHECK(cudaGetLastError());
+  };
+  if (double_precision) {
+    if (varied) go(integrate_kernel<double, true>); else go(integrate_kernel<double, false>);
+  } else {
+    if (varied) go(integrate_kernel<float, true>); else go(integrate_kernel<float, false>);
+  }
+}
+
+}  // namespace spinhop::cuda

@@ -1,0 +1,68 @@
+// Launchers for the network integration kernel: plain arguments only, so the host code that calls
+// them never needs nvcc and nvcc never sees CLI11, HDF5 or GoogleTest headers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "spinhop/outcome.hpp"
+#include "spinhop/trial_setup.hpp"
+
+namespace spinhop::cuda {
+
+// How the kernel lays out one batch on the GPU.
+struct KernelLayout {
+  int group = 0;            // threads per network: power of two <= 32 (several networks per warp)
+                            // or a multiple of 32 (one network per block)
+  int groups_per_block = 0; // networks integrated side by side in one block
+  int blocks = 0;           // grid size (grid-stride over the batch's networks)
+  int blocks_per_sm = 0;    // resident blocks per multiprocessor (occupancy)
+  bool x_in_shared = false; // DW positions in shared memory (else global workspace)
+  std::size_t shared_bytes = 0;      // dynamic shared memory per block
+  std::size_t workspace_bytes = 0;   // global workspace per resident network
+};
+
+// What the layout depends on, read off the device.
+struct DeviceLimits {
+  std::size_t shared_per_block = 48 * 1024;  // opt-in maximum of dynamic shared memory [bytes]
+  std::size_t shared_per_sm = 100 * 1024;
+  int sm_count = 1;
+  int max_threads_per_sm = 2048;
+  int max_blocks_per_sm = 32;
+};
+
+// Chooses a layout for n neurons (throws BackendError past the kernel's limit of 1024).
+// prefer_packing = false puts one network per warp at n <= 32 (for measurements).
+// x_shared: -1 automatic, 0 never, 1 when it fits.
+KernelLayout choose_layout(int n, bool varied, bool double_precision, const DeviceLimits& dev,
+                           std::size_t batch, bool prefer_packing = true, int x_shared = -1);
+
+// Integrates trials first..first+count-1 of a point on the current device, asynchronously on
+// `stream`. spec's task pointers must be device pointers. Outputs are device arrays of `count`
+// outcomes and count*words state/undecided words; workspace holds layout.workspace_bytes for
+// each of layout.blocks*layout.groups_per_block resident networks.
+void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t first,
+                     std::uint64_t count, const KernelLayout& layout, void* workspace,
+                     NetworkOutcome* outcomes, std::uint64_t* state, std::uint64_t* undecided,
+                     void* stream);
+
+// Device-side sums over a batch's outcomes (Thrust): converged trials, and over converged trials
+// the time to solution and energy; steps over all trials.
+struct BatchSums {
+  std::uint64_t converged = 0;
+  double t_solution = 0;
+  double energy = 0;
+  double steps = 0;
+};
+BatchSums reduce_outcomes(const NetworkOutcome* outcomes, std::uint64_t count, void* stream);
+
+// Philox known-answer check on the device: writes 4 words per (counter, key) given.
+void philox_on_device(const std::uint32_t* ctr_key /* [m][6] */, std::uint32_t* out /* [m][4] */,
+                      int m);
+
+// The same per-trial setup functions evaluated on the device for inspection in tests: nominal
+// weights (n*n), input voltages (n) and, with variation, the varied device parameters (7*n*n).
+void setup_on_device(const PointSpec& spec, bool double_precision, std::uint64_t local,
+                     double* w, double* v_in, double* v_dw, double* params);
+
+}  // namespace spinhop::cuda

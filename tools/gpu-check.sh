@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# GPU check: configure with CUDA, build, run the GPU tests with SPINHOP_REQUIRE_GPU=1 and the
+# throughput benchmark on one GPU; logs go to the folder given as the first argument.
+#
+#   tools/gpu-check.sh LOGDIR [--prebuilt BUILDDIR] [--quick]
+#
+# --prebuilt uses binaries built elsewhere (for a GPU machine without the build dependencies);
+# --quick times fewer configurations. Finishes in a few minutes on one H100/H200.
+set -uo pipefail
+logs=${1:?usage: tools/gpu-check.sh LOGDIR [--prebuilt BUILDDIR] [--quick]}
+shift
+build=""
+quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prebuilt) build=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    *) echo "gpu-check: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$logs"
+root=$(cd "$(dirname "$0")/.." && pwd)
+status=0
+{
+  date -u +"%Y-%m-%dT%H:%M:%SZ"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1
+  nproc
+} > "$logs/machine.txt" 2>&1
+cat "$logs/machine.txt"
+
+if [ -z "$build" ]; then
+  build="$root/build-gpu"
+  cmake -S "$root" -B "$build" -DSPINHOP_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+    > "$logs/configure.log" 2>&1 || { echo "configure failed"; tail -20 "$logs/configure.log"; exit 1; }
+  cmake --build "$build" -j"$(nproc)" > "$logs/build.log" 2>&1 || { echo "build failed"; tail -40 "$logs/build.log"; exit 1; }
+fi
+
+echo "== GPU tests"
+SPINHOP_REQUIRE_GPU=1 timeout 300 "$build/tests/spinhop_gpu_tests" > "$logs/gpu-tests.log" 2>&1
+rc=$?
+grep -E "^\s+N=|layout|trials in one|OK \]|FAILED|PASSED|Failure|Expected|Which is|actual" "$logs/gpu-tests.log" | head -80
+[ $rc -eq 0 ] || status=1
+
+echo "== benchmark"
+if [ $quick -eq 1 ]; then
+  args=(--neurons 10,60,100 --seconds 1)
+else
+  args=(--neurons 10,29,60,100,256 --seconds 2 --gpu-layouts)
+fi
+timeout 300 "$build/spinhop_bench" --backend cuda "${args[@]}" --json "$logs/bench.json" \
+  > "$logs/bench.log" 2>&1 || status=1
+cat "$logs/bench.log"
+if [ $quick -eq 0 ]; then
+  timeout 120 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --variation \
+    --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
+  timeout 120 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --precision double \
+    --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
+  tail -4 "$logs/bench.log"
+fi
+echo "== end-to-end"
+timeout 120 "$build/spinhop" recall -n 60 -t 100000 --backend cuda > "$logs/recall.log" 2>&1 || status=1
+cat "$logs/recall.log"
+exit $status

@@ -1,8 +1,9 @@
-// Batch summaries reduced on the device with Thrust, so a GPU run's progress figures need no
-// pass over the outcomes on the host.
+// Batch summaries reduced on the device with Thrust, asynchronously: a transform-inclusive-scan
+// under the par_nosync policy (which, unlike thrust::reduce, does not return a value and so never
+// waits for the stream); its last element is the total, copied to pinned host memory.
 #include <cuda_runtime.h>
 #include <thrust/execution_policy.h>
-#include <thrust/transform_reduce.h>
+#include <thrust/transform_scan.h>
 
 #include "cuda_check.hpp"
 #include "network_kernel.cuh"
@@ -11,36 +12,43 @@ namespace spinhop::cuda {
 
 namespace {
 
-struct Sums {
-  double converged, t_solution, energy, steps;
-};
-
 struct ToSums {
-  __host__ __device__ Sums operator()(const NetworkOutcome& o) const {
+  __host__ __device__ BatchSums operator()(const NetworkOutcome& o) const {
     const double c = o.converged ? 1.0 : 0.0;
-    return Sums{c, c * o.t_solution, c * o.energy, static_cast<double>(o.steps)};
+    BatchSums s;
+    s.converged = c;
+    s.t_solution = o.converged ? o.t_solution : 0.0;
+    s.energy = o.converged ? o.energy : 0.0;
+    s.steps = static_cast<double>(o.steps);
+    return s;
   }
 };
 
 struct AddSums {
-  __host__ __device__ Sums operator()(const Sums& a, const Sums& b) const {
-    return Sums{a.converged + b.converged, a.t_solution + b.t_solution, a.energy + b.energy,
-                a.steps + b.steps};
+  __host__ __device__ BatchSums operator()(const BatchSums& a, const BatchSums& b) const {
+    BatchSums s;
+    s.converged = a.converged + b.converged;
+    s.t_solution = a.t_solution + b.t_solution;
+    s.energy = a.energy + b.energy;
+    s.steps = a.steps + b.steps;
+    return s;
   }
 };
 
 }  // namespace
 
-BatchSums reduce_outcomes(const NetworkOutcome* outcomes, std::uint64_t count, void* stream) {
-  const Sums s = thrust::transform_reduce(thrust::cuda::par.on(static_cast<cudaStream_t>(stream)),
-                                          outcomes, outcomes + count, ToSums{},
-                                          Sums{0, 0, 0, 0}, AddSums{});
-  BatchSums b;
-  b.converged = static_cast<std::uint64_t>(s.converged);
-  b.t_solution = s.t_solution;
-  b.energy = s.energy;
-  b.steps = s.steps;
-  return b;
+std::size_t reduce_scratch_bytes(std::uint64_t count) { return sizeof(BatchSums) * (count ? count : 1); }
+
+void reduce_outcomes_async(const NetworkOutcome* outcomes, std::uint64_t count, void* scratch,
+                           BatchSums* out, void* stream) {
+  if (count == 0) return;
+  cudaStream_t s = static_cast<cudaStream_t>(stream);
+  BatchSums* partial = static_cast<BatchSums*>(scratch);
+  thrust::transform_inclusive_scan(thrust::cuda::par_nosync.on(s), outcomes, outcomes + count,
+                                   partial, ToSums{}, AddSums{});
+  SPINHOP_CUDA_CHECK(cudaGetLastError());
+  SPINHOP_CUDA_CHECK(cudaMemcpyAsync(out, partial + (count - 1), sizeof(BatchSums),
+                                     cudaMemcpyDeviceToHost, s));
 }
 
 }  // namespace spinhop::cuda

@@ -46,15 +46,21 @@ void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t
                      NetworkOutcome* outcomes, std::uint64_t* state, std::uint64_t* undecided,
                      void* stream);
 
-// Device-side sums over a batch's outcomes (Thrust): converged trials, and over converged trials
-// the time to solution and energy; steps over all trials.
+// Device-side sums over a batch's outcomes, reduced with Thrust without blocking the host:
+// converged trials, and over converged trials the time to solution [s] and energy [J]; steps
+// over all trials.
 struct BatchSums {
-  std::uint64_t converged = 0;
+  double converged = 0;
   double t_solution = 0;
   double energy = 0;
   double steps = 0;
 };
-BatchSums reduce_outcomes(const NetworkOutcome* outcomes, std::uint64_t count, void* stream);
+// Scratch the reduction needs for `count` outcomes [bytes].
+std::size_t reduce_scratch_bytes(std::uint64_t count);
+// Enqueues the reduction on `stream`; the result lands in *out (pinned host memory) once the
+// stream reaches this point.
+void reduce_outcomes_async(const NetworkOutcome* outcomes, std::uint64_t count, void* scratch,
+                           BatchSums* out, void* stream);
 
 // Philox known-answer check on the device: writes 4 words per (counter, key) given.
 void philox_on_device(const std::uint32_t* ctr_key /* [m][6] */, std::uint32_t* out /* [m][4] */,

@@ -69,6 +69,12 @@ class PinnedBuffer {
 class Mirror {
  public:
   template <class T>
+  bool changed(const T* host, std::size_t count) const {
+    if (host == nullptr || count == 0) return false;
+    const std::size_t bytes = sizeof(T) * count;
+    return shadow_.size() != bytes || std::memcmp(shadow_.data(), host, bytes) != 0;
+  }
+  template <class T>
   const T* sync(const T* host, std::size_t count) {
     if (host == nullptr || count == 0) return nullptr;
     const std::size_t bytes = sizeof(T) * count;
@@ -147,15 +153,17 @@ class CudaBackend final : public Backend {
     const int n = host_spec.task.n;
     const int words = (n + 63) / 64;
     PointSpec spec = host_spec;
-    // task data to the device (waits for earlier batches using the old data)
-    if (needs_upload(host_spec)) SPINHOP_CUDA_CHECK(cudaDeviceSynchronize());
-    spec.task.image_words = images_.sync(host_spec.task.image_words,
-                                         host_spec.task.image_words ? static_cast<std::size_t>(n) : 0);
-    spec.task.graph_weights = graphs_.sync(
-        host_spec.task.graph_weights,
-        static_cast<std::size_t>(host_spec.task.graphs) * n * n);
-    spec.task.input_words = inputs_.sync(
-        host_spec.task.input_words, static_cast<std::size_t>(host_spec.task.input_count) * words);
+    // task data to the device; a change waits for the batches still reading the old data
+    const std::size_t image_count = host_spec.task.image_words ? static_cast<std::size_t>(n) : 0;
+    const std::size_t graph_count = static_cast<std::size_t>(host_spec.task.graphs) * n * n;
+    const std::size_t input_count = static_cast<std::size_t>(host_spec.task.input_count) * words;
+    const bool upload = images_.changed(host_spec.task.image_words, image_count) ||
+                        graphs_.changed(host_spec.task.graph_weights, graph_count) ||
+                        inputs_.changed(host_spec.task.input_words, input_count);
+    if (upload && !queue_.empty()) SPINHOP_CUDA_CHECK(cudaDeviceSynchronize());
+    spec.task.image_words = images_.sync(host_spec.task.image_words, image_count);
+    spec.task.graph_weights = graphs_.sync(host_spec.task.graph_weights, graph_count);
+    spec.task.input_words = inputs_.sync(host_spec.task.input_words, input_count);
     const bool dbl = precision == Precision::Double;
     const KernelLayout L = cuda::choose_layout(n, spec.per_device != 0, dbl, limits_, count,
                                                layout_packing_, layout_x_shared_);
@@ -165,7 +173,9 @@ class CudaBackend final : public Backend {
     auto* d_state = static_cast<std::uint64_t*>(s.state.ensure(count * words * 8));
     auto* d_undec = static_cast<std::uint64_t*>(s.undecided.ensure(count * words * 8));
     cuda::launch_networks(spec, dbl, first, count, L, ws, d_out, d_state, d_undec, s.stream);
-    s.sums = cuda::reduce_outcomes(d_out, count, s.stream);
+    auto* h_sums = static_cast<cuda::BatchSums*>(s.h_sums.ensure(sizeof(cuda::BatchSums)));
+    cuda::reduce_outcomes_async(d_out, count, s.scratch.ensure(cuda::reduce_scratch_bytes(count)),
+                                h_sums, s.stream);
     auto* h_out = s.h_outcomes.ensure(count * sizeof(NetworkOutcome));
     auto* h_state = s.h_state.ensure(count * words * 8);
     auto* h_undec = s.h_undecided.ensure(count * words * 8);
@@ -192,7 +202,7 @@ class CudaBackend final : public Backend {
     std::memcpy(out.trials.data(), s.h_outcomes.ensure(0), s.count * sizeof(NetworkOutcome));
     std::memcpy(out.state.data(), s.h_state.ensure(0), s.count * words * 8);
     std::memcpy(out.undecided.data(), s.h_undecided.ensure(0), s.count * words * 8);
-    last_sums_ = s.sums;
+    last_sums_ = *static_cast<const cuda::BatchSums*>(s.h_sums.ensure(0));
     last_layout_ = s.layout;
   }
 
@@ -201,7 +211,8 @@ class CudaBackend final : public Backend {
     layout_x_shared_ = x_shared;
   }
   Sums last_batch_sums() const override {
-    return Sums{last_sums_.converged, last_sums_.t_solution, last_sums_.energy, last_sums_.steps};
+    return Sums{static_cast<std::uint64_t>(last_sums_.converged), last_sums_.t_solution,
+                last_sums_.energy, last_sums_.steps};
   }
   std::string layout_description() const override {
     const KernelLayout& L = last_layout_;
@@ -215,15 +226,12 @@ class CudaBackend final : public Backend {
   struct Slot {
     cudaStream_t stream = nullptr;
     cudaEvent_t done = nullptr;
-    DeviceBuffer workspace, outcomes, state, undecided;
-    PinnedBuffer h_outcomes, h_state, h_undecided;
-    cuda::BatchSums sums;
+    DeviceBuffer workspace, outcomes, state, undecided, scratch;
+    PinnedBuffer h_outcomes, h_state, h_undecided, h_sums;
     KernelLayout layout;
     int n = 0;
     std::uint64_t count = 0;
   };
-
-  bool needs_upload(const PointSpec&) const { return !queue_.empty(); }
 
   int device_;
   cudaDeviceProp prop_{};

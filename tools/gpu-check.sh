@@ -36,7 +36,7 @@ if [ -z "$build" ]; then
 fi
 
 echo "== GPU tests"
-SPINHOP_REQUIRE_GPU=1 timeout 300 "$build/tests/spinhop_gpu_tests" > "$logs/gpu-tests.log" 2>&1
+SPINHOP_REQUIRE_GPU=1 timeout 180 "$build/tests/spinhop_gpu_tests" > "$logs/gpu-tests.log" 2>&1
 rc=$?
 grep -E "^\s+N=|layout|trials in one|OK \]|FAILED|PASSED|Failure|Expected|Which is|actual" "$logs/gpu-tests.log" | head -80
 [ $rc -eq 0 ] || status=1
@@ -45,19 +45,19 @@ echo "== benchmark"
 if [ $quick -eq 1 ]; then
   args=(--neurons 10,60,100 --seconds 1)
 else
-  args=(--neurons 10,29,60,100,256 --seconds 2 --gpu-layouts)
+  args=(--neurons 10,29,60,100,256 --seconds 1 --gpu-layouts)
 fi
-timeout 300 "$build/spinhop_bench" --backend cuda "${args[@]}" --json "$logs/bench.json" \
+timeout 150 "$build/spinhop_bench" --backend cuda "${args[@]}" --json "$logs/bench.json" \
   > "$logs/bench.log" 2>&1 || status=1
 cat "$logs/bench.log"
 if [ $quick -eq 0 ]; then
-  timeout 120 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --variation \
+  timeout 60 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --variation \
     --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
-  timeout 120 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --precision double \
+  timeout 60 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --precision double \
     --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
   tail -4 "$logs/bench.log"
 fi
 echo "== end-to-end"
-timeout 120 "$build/spinhop" recall -n 60 -t 100000 --backend cuda > "$logs/recall.log" 2>&1 || status=1
+timeout 60 "$build/spinhop" recall -n 60 -t 50000 --backend cuda > "$logs/recall.log" 2>&1 || status=1
 cat "$logs/recall.log"
 exit $status

@@ -74,7 +74,7 @@ __host__ __device__ std::size_t shared_bytes_per_group(int n, bool x_shared) {
   std::size_t b = 5 * sizeof(Real) * n + 8 * n + 4 * n + 8 * n + 8 * 32 + 16 * words;
   b = (b + 15) & ~std::size_t{15};
   if (x_shared) b += sizeof(Real) * static_cast<std::size_t>(n) * n;
-  return b;
+  return (b + 15) & ~std::size_t{15};  // the next group's arrays start 16-byte aligned
 }
 
 template <class Real>

@@ -414,9 +414,12 @@ KernelLayout choose_layout(int n, bool varied, bool double_precision, const Devi
                              : shared_bytes_per_group<float>(n, xs)) *
            L.groups_per_block;
   };
-  // positions in shared memory when they fit with room for two blocks per multiprocessor
+  // positions in shared memory when they fit with room for two blocks per multiprocessor; by
+  // default only above 32 neurons: measured on an H200 (docs/performance.md), shared positions
+  // gain 10% at N=60 and 40% at N=100 but lose 16% at N=10 and 5% at N=29, where several
+  // networks share a block and their arrays collide in the shared-memory banks
   const bool fits = smem(true) <= dev.shared_per_block && 2 * smem(true) <= dev.shared_per_sm;
-  L.x_in_shared = x_shared < 0 ? fits : (x_shared == 1 && fits);
+  L.x_in_shared = x_shared < 0 ? (fits && n > 32) : (x_shared == 1 && fits);
   (void)real;
   L.shared_bytes = smem(L.x_in_shared);
   L.workspace_bytes = double_precision ? workspace_bytes_per_group<double>(n, varied, L.x_in_shared)

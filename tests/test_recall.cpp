@@ -37,7 +37,9 @@ TEST(Recall, ExhaustiveOnePatternSmallNetworks) {
   auto backend = make_cpu_backend(2);
   for (int n = 3; n <= 10; ++n) {
     const std::uint64_t mask = (1ull << n) - 1;
-    std::vector<std::uint64_t> patterns = {rng() & mask, mask};
+    std::uint64_t random_pattern = rng() & mask;
+    while (random_pattern == mask || random_pattern == 0) random_pattern = rng() & mask;
+    std::vector<std::uint64_t> patterns = {random_pattern, mask};
     if (n % 2 == 0) patterns.push_back((1ull << (n / 2)) - 1);  // balanced
     for (std::uint64_t pattern : patterns) {
       const bool balanced = popcount_bits(pattern) * 2 == n;

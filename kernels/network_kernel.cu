@@ -115,7 +115,7 @@ struct Workspace {
   Real* w;
   Real* x;
   double* g_m;
-  Real* params[7];
+  Real* params[8];
 };
 
 template <class Real>
@@ -123,7 +123,7 @@ __host__ __device__ std::size_t workspace_bytes_per_group(int n, bool varied, bo
   const std::size_t nn = static_cast<std::size_t>(n) * n;
   std::size_t b = nn * sizeof(Real);        // w
   if (!x_shared) b += nn * sizeof(Real);    // x
-  if (varied) b += nn * sizeof(double) + 7 * nn * sizeof(Real);
+  if (varied) b += nn * sizeof(double) + 8 * nn * sizeof(Real);
   return (b + 255) & ~std::size_t{255};
 }
 
@@ -143,7 +143,7 @@ __device__ Workspace<Real> carve_workspace(unsigned char* base, int n, bool vari
     p += nn * sizeof(Real);
   }
   if (varied) {
-    for (int k = 0; k < 7; ++k) {
+    for (int k = 0; k < 8; ++k) {
       ws.params[k] = reinterpret_cast<Real*>(p);
       p += nn * sizeof(Real);
     }
@@ -178,14 +178,10 @@ __device__ void build_network(const PointSpec& spec, std::uint64_t local, const 
       if (varied) {
         const PhysicalDevice phys = device_physical(spec, key, i, j);
         ws.g_m[d] = 1.0 / phys.r_m;
-        const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor);
-        ws.params[0][d] = p.g_ap;
-        ws.params[1][d] = p.dg;
-        ws.params[2][d] = p.x_lo;
-        ws.params[3][d] = p.inv_w;
-        ws.params[4][d] = p.len;
-        ws.params[5][d] = p.kg;
-        ws.params[6][d] = p.leak;
+        const DeviceParams<Real> p =
+            integrator_params<Real>(phys, spec.k_prefactor, spec.integ.i_depin);
+        const Real fields[8] = {p.g_ap, p.dg, p.x_lo, p.inv_w, p.len, p.kg, p.leak, p.v_pin};
+        for (int q = 0; q < 8; ++q) ws.params[q][d] = fields[q];
       }
     }
   }
@@ -204,7 +200,17 @@ __device__ void build_network(const PointSpec& spec, std::uint64_t local, const 
   g.sync();
 }
 
-template <class Real, bool Varied>
+// Velocity as the step sees it: plain (fast path) or with the depinning threshold.
+template <class Real, bool Extras>
+__device__ __forceinline__ Real velocity(const DeviceParams<Real>& p, Real v_track) {
+  if constexpr (Extras) {
+    return wall_velocity_pinned(p, v_track);
+  } else {
+    return wall_velocity(p, v_track);
+  }
+}
+
+template <class Real, bool Varied, bool Extras>
 __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint64_t count,
                                  int group_size, int groups_per_block, bool x_shared,
                                  unsigned char* workspace, std::size_t ws_bytes,
@@ -249,9 +255,10 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
     net.len = ws.params[4];
     net.kg = ws.params[5];
     net.leak = ws.params[6];
+    net.v_pin = ws.params[7];
   }
-  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor);
-  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor);
+  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
+  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
 
   const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * groups_per_block;
   for (std::uint64_t k = slot; k < count; k += stride) {
@@ -285,7 +292,7 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
           const int d = i * n + j;
           const bool soma = i == j;
           const DeviceParams<Real> p = device_at(net, d, soma);
-          const Real v = wall_velocity(p, soma ? v_dend : sh.v_bus[i]);
+          const Real v = velocity<Real, Extras>(p, soma ? v_dend : sh.v_bus[i]);
           speed = hd::max_(speed, wall_motion_speed(p, x[d], v, v_tol));
         }
       }
@@ -317,6 +324,8 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
       const double dt = step_length(c, tl, vmax);
       energy = energy + power * dt;
       power_prev = power;
+      const double kick_scale = Extras ? thermal_kick_scale(c, dt) : 0.0;
+      const TrialKey key = spec.key_of(local);
       // pass B: move, recompute conductances and the row sums
       sums = DendriteSums<Real>{Real(0), Real(0), Real(0)};
       double last = 0.0;
@@ -327,9 +336,16 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
           const bool soma = i == j;
           const DeviceParams<Real> p = device_at(net, d, soma);
           const Real xd = x[d];
-          const Real v = wall_velocity(p, soma ? v_dend : sh.v_bus[i]);
+          const Real v_track = soma ? v_dend : sh.v_bus[i];
+          const Real v = velocity<Real, Extras>(p, v_track);
           last = hd::max_(last, wall_motion_time(p, xd, v, v_tol, dt));
-          const Real xn = wall_advance(p, xd, v, dt_r);
+          Real xn;
+          if constexpr (Extras) {
+            const Real kick = thermal_kick(p, xd, v_track, v, key, d, tl.steps, kick_scale);
+            xn = wall_advance_kicked(p, xd, v, dt_r, kick);
+          } else {
+            xn = wall_advance(p, xd, v, dt_r);
+          }
           x[d] = xn;
           const Real gd = mtj_conductance(p, xn);
           dendrite_accumulate(sums, gd, net.w[d], soma);
@@ -387,10 +403,29 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
 
 int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
+// Calls f with the kernel instantiation for the precision, variation and extras flags.
+template <class F>
+void dispatch(bool double_precision, bool varied, bool extras, F&& f) {
+  if (double_precision) {
+    if (varied) {
+      if (extras) f(integrate_kernel<double, true, true>); else f(integrate_kernel<double, true, false>);
+    } else {
+      if (extras) f(integrate_kernel<double, false, true>); else f(integrate_kernel<double, false, false>);
+    }
+  } else {
+    if (varied) {
+      if (extras) f(integrate_kernel<float, true, true>); else f(integrate_kernel<float, true, false>);
+    } else {
+      if (extras) f(integrate_kernel<float, false, true>); else f(integrate_kernel<float, false, false>);
+    }
+  }
+}
+
 }  // namespace
 
-KernelLayout choose_layout(int n, bool varied, bool double_precision, const DeviceLimits& dev,
-                           std::size_t batch, bool prefer_packing, int x_shared) {
+KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precision,
+                           const DeviceLimits& dev, std::size_t batch, bool prefer_packing,
+                           int x_shared) {
   if (n < 2 || n > kMaxNeurons) {
     throw BackendError("the CUDA backend integrates networks of 2 to " +
                        std::to_string(kMaxNeurons) + " neurons (one thread per row); N = " +
@@ -441,11 +476,7 @@ KernelLayout choose_layout(int n, bool varied, bool double_precision, const Devi
     SPINHOP_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads,
                                                                      L.shared_bytes));
   };
-  if (double_precision) {
-    if (varied) occupancy(integrate_kernel<double, true>); else occupancy(integrate_kernel<double, false>);
-  } else {
-    if (varied) occupancy(integrate_kernel<float, true>); else occupancy(integrate_kernel<float, false>);
-  }
+  dispatch(double_precision, varied, extras, occupancy);
   per_sm = std::max(per_sm, 1);
   L.blocks_per_sm = per_sm;
   const std::size_t needed = (batch + L.groups_per_block - 1) / L.groups_per_block;
@@ -474,11 +505,7 @@ void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t
                                                L.workspace_bytes, outcomes, state, undecided);
     SPINHOP_CUDA_CHECK(cudaGetLastError());
   };
-  if (double_precision) {
-    if (varied) go(integrate_kernel<double, true>); else go(integrate_kernel<double, false>);
-  } else {
-    if (varied) go(integrate_kernel<float, true>); else go(integrate_kernel<float, false>);
-  }
+  dispatch(double_precision, varied, spec.integ.extras(), go);
 }
 
 }  // namespace spinhop::cuda

@@ -34,8 +34,9 @@ struct DeviceLimits {
 // Chooses a layout for n neurons (throws BackendError past the kernel's limit of 1024).
 // prefer_packing = false puts one network per warp at n <= 32 (for measurements).
 // x_shared: -1 automatic, 0 never, 1 when it fits.
-KernelLayout choose_layout(int n, bool varied, bool double_precision, const DeviceLimits& dev,
-                           std::size_t batch, bool prefer_packing = true, int x_shared = -1);
+KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precision,
+                           const DeviceLimits& dev, std::size_t batch, bool prefer_packing = true,
+                           int x_shared = -1);
 
 // Integrates trials first..first+count-1 of a point on the current device, asynchronously on
 // `stream`. spec's task pointers must be device pointers. Outputs are device arrays of `count`
@@ -67,7 +68,8 @@ void philox_on_device(const std::uint32_t* ctr_key /* [m][6] */, std::uint32_t* 
                       int m);
 
 // The same per-trial setup functions evaluated on the device for inspection in tests: nominal
-// weights (n*n), input voltages (n) and, with variation, the varied device parameters (7*n*n).
+// weights (n*n), input voltages (n) and the device parameters (7*n*n: R_P, R_AP, R_M, A, Len,
+// MTJW, leak per device).
 void setup_on_device(const PointSpec& spec, bool double_precision, std::uint64_t local,
                      double* w, double* v_in, double* v_dw, double* params);
 

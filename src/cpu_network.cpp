@@ -4,17 +4,48 @@
 
 namespace spinhop {
 
+// What a step of the Extras path needs to draw thermal kicks.
+struct KickContext {
+  TrialKey key;
+  long long step;
+  double scale;  // rms kick of this step [m]; 0 = no noise
+};
+
 namespace {
 
-// Device parameters with the nominal/varied choice made at compile time, so the inner loops over
-// rows vectorise. Same values as device_at().
+// Device parameters with the nominal/varied choice made at compile time. Same values as
+// device_at().
 template <class Real, bool Varied>
 inline DeviceParams<Real> params_at(const NetworkView<Real>& v, int d, bool is_soma) {
   if constexpr (Varied) {
-    return DeviceParams<Real>{v.g_ap[d], v.dg[d], v.x_lo[d], v.inv_w[d],
-                              v.len[d],  v.kg[d], v.leak[d]};
+    return device_at(v, d, is_soma);
   } else {
     return is_soma ? v.soma_nominal : v.axon_nominal;
+  }
+}
+
+// Velocity as the step sees it: plain (fast path) or with the depinning threshold.
+template <class Real, bool Extras>
+inline Real velocity(const DeviceParams<Real>& p, Real v_track) {
+  if constexpr (Extras) {
+    return wall_velocity_pinned(p, v_track);
+  } else {
+    return wall_velocity(p, v_track);
+  }
+}
+
+// Moves one wall by one step of dt; thermal kick on the Extras path.
+template <class Real, bool Extras>
+inline Real step_wall(const DeviceParams<Real>& p, Real x, Real v_track, Real dt,
+                      const KickContext& k, int d) {
+  const Real v = velocity<Real, Extras>(p, v_track);
+  if constexpr (Extras) {
+    const Real kick = thermal_kick(p, x, v_track, v, k.key, d, k.step, k.scale);
+    return wall_advance_kicked(p, x, v, dt, kick);
+  } else {
+    (void)k;
+    (void)d;
+    return wall_advance(p, x, v, dt);
   }
 }
 
@@ -26,68 +57,65 @@ struct AxonParams {
   explicit AxonParams(const NetworkView<Real>& v)
       : g_ap(v.axon_nominal.g_ap), dg(v.axon_nominal.dg), x_lo(v.axon_nominal.x_lo),
         inv_w(v.axon_nominal.inv_w), len(v.axon_nominal.len), kg(v.axon_nominal.kg),
-        leak(v.axon_nominal.leak) {}
-  Real g_ap, dg, x_lo, inv_w, len, kg, leak;
+        leak(v.axon_nominal.leak), v_pin(v.axon_nominal.v_pin) {}
+  Real g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin;
 };
 
 template <class Real>
 struct AxonParams<Real, true> {
   explicit AxonParams(const NetworkView<Real>& v)
-      : g_ap(v.g_ap), dg(v.dg), x_lo(v.x_lo), inv_w(v.inv_w), len(v.len), kg(v.kg), leak(v.leak) {}
-  const Real* g_ap;
-  const Real* dg;
-  const Real* x_lo;
-  const Real* inv_w;
-  const Real* len;
-  const Real* kg;
-  const Real* leak;
+      : g_ap(v.g_ap), dg(v.dg), x_lo(v.x_lo), inv_w(v.inv_w), len(v.len), kg(v.kg), leak(v.leak),
+        v_pin(v.v_pin) {}
+  const Real *g_ap, *dg, *x_lo, *inv_w, *len, *kg, *leak, *v_pin;
 };
 
-// Declares `p`, the parameters of device d, from locals copied out of an AxonParams `ap`.
-#define SPINHOP_AXON_LOCALS(ap)                                                               \
-  [[maybe_unused]] const auto g_ap_ = ap.g_ap;                                                \
-  [[maybe_unused]] const auto dg_ = ap.dg;                                                    \
-  [[maybe_unused]] const auto x_lo_ = ap.x_lo;                                                \
-  [[maybe_unused]] const auto inv_w_ = ap.inv_w;                                              \
-  [[maybe_unused]] const auto len_ = ap.len;                                                  \
-  [[maybe_unused]] const auto kg_ = ap.kg;                                                    \
-  [[maybe_unused]] const auto leak_ = ap.leak
+// Copies an AxonParams into locals; SPINHOP_AXON_AT(d) then assembles device d's parameters.
+#define SPINHOP_AXON_LOCALS(ap)                   \
+  [[maybe_unused]] const auto g_ap_ = ap.g_ap;    \
+  [[maybe_unused]] const auto dg_ = ap.dg;        \
+  [[maybe_unused]] const auto x_lo_ = ap.x_lo;    \
+  [[maybe_unused]] const auto inv_w_ = ap.inv_w;  \
+  [[maybe_unused]] const auto len_ = ap.len;      \
+  [[maybe_unused]] const auto kg_ = ap.kg;        \
+  [[maybe_unused]] const auto leak_ = ap.leak;    \
+  [[maybe_unused]] const auto v_pin_ = ap.v_pin
 template <class Real, bool Varied, class T>
-inline DeviceParams<Real> assemble(T g_ap, T dg, T x_lo, T inv_w, T len, T kg, T leak, int d) {
+inline DeviceParams<Real> assemble(T g_ap, T dg, T x_lo, T inv_w, T len, T kg, T leak, T v_pin,
+                                   int d) {
   if constexpr (Varied) {
-    return DeviceParams<Real>{g_ap[d], dg[d], x_lo[d], inv_w[d], len[d], kg[d], leak[d]};
+    return DeviceParams<Real>{g_ap[d], dg[d], x_lo[d], inv_w[d], len[d], kg[d], leak[d], v_pin[d]};
   } else {
     (void)d;
-    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, leak};
+    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin};
   }
 }
 #define SPINHOP_AXON_AT(d) \
-  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, d)
+  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_, d)
 
 // The two hot loops, over a run of axons [j0, j1) of one column.
-template <class Real, bool Varied>
+template <class Real, bool Varied, bool Extras>
 void scan_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
                 Real* __restrict speed, int base, int j0, int j1, Real vb, Real v_tol) {
   SPINHOP_AXON_LOCALS(params);
   for (int j = j0; j < j1; ++j) {
     const DeviceParams<Real> p = SPINHOP_AXON_AT(base + j);
-    const Real v = wall_velocity(p, vb);
+    const Real v = velocity<Real, Extras>(p, vb);
     speed[j] = hd::max_(speed[j], wall_motion_speed(p, x[base + j], v, v_tol));
   }
 }
 
-template <class Real, bool Varied, bool Move>
+template <class Real, bool Varied, bool Extras, bool Move>
 void advance_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
                    Real* __restrict xn, const Real* __restrict w, Real* __restrict sg,
                    Real* __restrict sgw, Real* __restrict sgww, int base, int j0, int j1, Real vb,
-                   Real dt) {
+                   Real dt, const KickContext& kick) {
   SPINHOP_AXON_LOCALS(params);
   for (int j = j0; j < j1; ++j) {
     const int d = base + j;
     const DeviceParams<Real> p = SPINHOP_AXON_AT(d);
     Real xj = x[d];
     if constexpr (Move) {
-      xj = wall_advance(p, xj, wall_velocity(p, vb), dt);
+      xj = step_wall<Real, Extras>(p, xj, vb, dt, kick, d);
       xn[d] = xj;
     }
     DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
@@ -106,7 +134,8 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   const std::size_t nn = static_cast<std::size_t>(n) * n;
   n_ = n;
   cur_ = 0;
-  const TrialKey key = spec.key_of(local);
+  key_ = spec.key_of(local);
+  const TrialKey key = key_;
   for (auto& x : x_) x.assign(nn, Real(0));
   w_.resize(nn);
   words_.resize(n);
@@ -135,8 +164,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   }
   // devices: synapse sources and (with variation) own parameters
   const bool per_device = spec.per_device != 0;
+  std::vector<Real>* params[8] = {&g_ap_, &dg_, &x_lo_, &inv_w_, &len_, &kg_, &leak_, &v_pin_};
   if (per_device) {
-    for (auto* a : {&g_ap_, &dg_, &x_lo_, &inv_w_, &len_, &kg_, &leak_}) a->resize(nn);
+    for (auto* a : params) a->resize(nn);
   }
   g_m_.resize(nn);
   for (int i = 0; i < n; ++i) {
@@ -146,14 +176,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
       const PhysicalDevice phys = device_physical(spec, key, i, j);
       g_m_[d] = 1.0 / phys.r_m;
       if (per_device) {
-        const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor);
-        g_ap_[d] = p.g_ap;
-        dg_[d] = p.dg;
-        x_lo_[d] = p.x_lo;
-        inv_w_[d] = p.inv_w;
-        len_[d] = p.len;
-        kg_[d] = p.kg;
-        leak_[d] = p.leak;
+        const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor, spec.integ.i_depin);
+        const Real fields[8] = {p.g_ap, p.dg, p.x_lo, p.inv_w, p.len, p.kg, p.leak, p.v_pin};
+        for (int q = 0; q < 8; ++q) (*params[q])[d] = fields[q];
       }
     }
   }
@@ -178,16 +203,17 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
     v.len = len_.data();
     v.kg = kg_.data();
     v.leak = leak_.data();
+    v.v_pin = v_pin_.data();
   }
-  v.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor);
-  v.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor);
+  v.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
+  v.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
   view_ = v;
 }
 
 // Pass A: the fastest moving wall at the current state (0 if none moves). Column i is split
 // around its soma (row i) so the inner loops run over axons only.
 template <class Real>
-template <bool Varied>
+template <bool Varied, bool Extras>
 Real CpuNetwork<Real>::scan_motion(Real v_tol) {
   const int n = n_;
   const Real* x = x_[cur_].data();
@@ -197,11 +223,11 @@ Real CpuNetwork<Real>::scan_motion(Real v_tol) {
   for (int i = 0; i < n; ++i) {
     const int base = i * n;
     const Real vb = v_bus_[i];
-    scan_axons<Real, Varied>(axons, x, speed, base, 0, i, vb, v_tol);
+    scan_axons<Real, Varied, Extras>(axons, x, speed, base, 0, i, vb, v_tol);
     const DeviceParams<Real> ps = params_at<Real, Varied>(view_, base + i, true);
-    const Real vs = wall_velocity(ps, v_dend_[i]);
+    const Real vs = velocity<Real, Extras>(ps, v_dend_[i]);
     speed[i] = hd::max_(speed[i], wall_motion_speed(ps, x[base + i], vs, v_tol));
-    scan_axons<Real, Varied>(axons, x, speed, base, i + 1, n, vb, v_tol);
+    scan_axons<Real, Varied, Extras>(axons, x, speed, base, i + 1, n, vb, v_tol);
   }
   Real vmax = 0;
   for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);
@@ -211,8 +237,8 @@ Real CpuNetwork<Real>::scan_motion(Real v_tol) {
 // Pass B: move every wall by one step of dt (Move = false: stay, just refresh), then recompute
 // every MTJ conductance and the dendrite row sums at the new positions.
 template <class Real>
-template <bool Varied, bool Move>
-void CpuNetwork<Real>::advance_and_sum(Real dt) {
+template <bool Varied, bool Extras, bool Move>
+void CpuNetwork<Real>::advance_and_sum(Real dt, const KickContext& kick) {
   const int n = n_;
   const Real* x = x_[cur_].data();
   Real* xn = x_[Move ? 1 - cur_ : cur_].data();
@@ -227,13 +253,14 @@ void CpuNetwork<Real>::advance_and_sum(Real dt) {
   for (int i = 0; i < n; ++i) {
     const int base = i * n;
     const Real vb = v_bus_[i];
-    advance_axons<Real, Varied, Move>(axons, x, xn, w, sg, sgw, sgww, base, 0, i, vb, dt);
+    advance_axons<Real, Varied, Extras, Move>(axons, x, xn, w, sg, sgw, sgww, base, 0, i, vb, dt,
+                                              kick);
     {  // the soma of neuron i, driven by its own dendrite
       const int d = base + i;
       const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, true);
       Real xi = x[d];
       if constexpr (Move) {
-        xi = wall_advance(p, xi, wall_velocity(p, v_dend_[i]), dt);
+        xi = step_wall<Real, Extras>(p, xi, v_dend_[i], dt, kick, d);
         xn[d] = xi;
       }
       DendriteSums<Real> s{sg[i], sgw[i], sgww[i]};
@@ -242,7 +269,8 @@ void CpuNetwork<Real>::advance_and_sum(Real dt) {
       sgw[i] = s.gw;
       sgww[i] = s.gww;
     }
-    advance_axons<Real, Varied, Move>(axons, x, xn, w, sg, sgw, sgww, base, i + 1, n, vb, dt);
+    advance_axons<Real, Varied, Extras, Move>(axons, x, xn, w, sg, sgw, sgww, base, i + 1, n, vb,
+                                              dt, kick);
   }
   if constexpr (Move) cur_ = 1 - cur_;
   const Real* xs = x_[cur_].data();
@@ -253,7 +281,6 @@ void CpuNetwork<Real>::advance_and_sum(Real dt) {
 }
 
 template <class Real>
-template <bool Varied>
 void CpuNetwork<Real>::solve_nodes(bool loading) {
   for (int j = 0; j < n_; ++j) {
     const DendriteSums<Real> s{sum_g_[j], sum_gw_[j], sum_gww_[j]};
@@ -263,7 +290,7 @@ void CpuNetwork<Real>::solve_nodes(bool loading) {
 
 // When the last wall stopped inside the previous step (positions x_prev, node voltages *_prev).
 template <class Real>
-template <bool Varied>
+template <bool Varied, bool Extras>
 double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
   const int n = n_;
   const Real* x = x_[1 - cur_].data();
@@ -273,7 +300,7 @@ double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
       const bool soma = j == i;
       const int d = i * n + j;
       const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, soma);
-      const Real v = wall_velocity(p, soma ? v_dend_prev_[j] : v_bus_prev_[i]);
+      const Real v = velocity<Real, Extras>(p, soma ? v_dend_prev_[j] : v_bus_prev_[i]);
       last = hd::max_(last, wall_motion_time(p, x[d], v, v_tol, dt));
     }
   }
@@ -281,20 +308,22 @@ double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
 }
 
 template <class Real>
-template <bool Varied>
+template <bool Varied, bool Extras>
 NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state_words,
                                      std::uint64_t* undecided_words) {
   const IntegratorConsts& c = spec.integ;
   const Real v_tol = static_cast<Real>(c.v_tol);
   TimeLine tl;
   NetworkOutcome out;
-  advance_and_sum<Varied, false>(Real(0));
-  solve_nodes<Varied>(true);
+  KickContext kick{key_, 0, 0.0};
+  advance_and_sum<Varied, Extras, false>(Real(0), kick);
+  solve_nodes(true);
   for (;;) {
-    const double vmax = static_cast<double>(scan_motion<Varied>(v_tol));
+    const double vmax = static_cast<double>(scan_motion<Varied, Extras>(v_tol));
     const StepDecision decision = decide_step(c, tl, vmax);
     if (decision == StepDecision::Converged) {
-      const double last = tl.prev_step_relaxing ? last_motion_time<Varied>(tl.dt_prev, v_tol) : 0.0;
+      const double last =
+          tl.prev_step_relaxing ? last_motion_time<Varied, Extras>(tl.dt_prev, v_tol) : 0.0;
       out.t_solution = solution_time(tl, last);
       if (tl.prev_step_relaxing) {
         for (int j = 0; j < n_; ++j) energy_[j] = energy_[j] - power_prev_[j] * (tl.dt_prev - last);
@@ -304,7 +333,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     }
     if (decision == StepDecision::SwitchOff) {
       switch_off_inputs(tl);
-      solve_nodes<Varied>(false);
+      solve_nodes(false);
       continue;
     }
     if (decision == StepDecision::TimedOut) {
@@ -321,9 +350,13 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     std::swap(power_, power_prev_);
     v_bus_prev_ = v_bus_;
     v_dend_prev_ = v_dend_;
-    advance_and_sum<Varied, true>(static_cast<Real>(dt));
+    if constexpr (Extras) {
+      kick.step = tl.steps;
+      kick.scale = thermal_kick_scale(c, dt);
+    }
+    advance_and_sum<Varied, Extras, true>(static_cast<Real>(dt), kick);
     finish_step(c, tl, dt);
-    solve_nodes<Varied>(tl.phase == kLoading);
+    solve_nodes(tl.phase == kLoading);
     if (observer_ != nullptr) observer_->on_step(tl.t, tl.phase, x_[cur_].data(), n_, total_power);
   }
   out.t_switch = tl.t_switch;
@@ -354,8 +387,13 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
 template <class Real>
 NetworkOutcome CpuNetwork<Real>::integrate(const PointSpec& spec, std::uint64_t* state_words,
                                            std::uint64_t* undecided_words) {
-  if (view_.varied()) return run<true>(spec, state_words, undecided_words);
-  return run<false>(spec, state_words, undecided_words);
+  const bool extras = spec.integ.extras();
+  if (view_.varied()) {
+    return extras ? run<true, true>(spec, state_words, undecided_words)
+                  : run<true, false>(spec, state_words, undecided_words);
+  }
+  return extras ? run<false, true>(spec, state_words, undecided_words)
+                : run<false, false>(spec, state_words, undecided_words);
 }
 
 template class CpuNetwork<float>;

@@ -9,6 +9,8 @@
 
 namespace spinhop {
 
+struct KickContext;
+
 template <class Real>
 class CpuNetwork {
  public:
@@ -32,24 +34,24 @@ class CpuNetwork {
   void set_observer(StepObserver* obs) { observer_ = obs; }
 
  private:
-  template <bool Varied>
+  template <bool Varied, bool Extras>
   NetworkOutcome run(const PointSpec& spec, std::uint64_t* state_words,
                      std::uint64_t* undecided_words);
-  template <bool Varied>
+  template <bool Varied, bool Extras>
   Real scan_motion(Real v_tol);
-  template <bool Varied, bool Move>
-  void advance_and_sum(Real dt);
-  template <bool Varied>
+  template <bool Varied, bool Extras, bool Move>
+  void advance_and_sum(Real dt, const KickContext& kick);
   void solve_nodes(bool loading);
-  template <bool Varied>
+  template <bool Varied, bool Extras>
   double last_motion_time(double dt, Real v_tol) const;
 
   int n_ = 0;
   int cur_ = 0;
+  TrialKey key_{};
   StepObserver* observer_ = nullptr;
   NetworkView<Real> view_{};
   std::vector<Real> x_[2];
-  std::vector<Real> w_, g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_;
+  std::vector<Real> w_, g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_;
   std::vector<double> g_m_;
   std::vector<Real> v_dw_, v_in_, g_bus_, g_soma_track_;
   std::vector<std::uint64_t> words_;

@@ -132,7 +132,7 @@ class CudaBackend final : public Backend {
            std::to_string(prop_.multiProcessorCount) + " SMs)";
   }
   std::uint64_t preferred_batch(int n) const override {
-    const KernelLayout L = cuda::choose_layout(n, false, false, limits_, 1u << 30);
+    const KernelLayout L = cuda::choose_layout(n, false, false, false, limits_, 1u << 30);
     // four grids' worth of networks per batch keeps the device busy between launches
     return 4ull * static_cast<std::uint64_t>(L.blocks) * L.groups_per_block;
   }
@@ -165,8 +165,9 @@ class CudaBackend final : public Backend {
     spec.task.graph_weights = graphs_.sync(host_spec.task.graph_weights, graph_count);
     spec.task.input_words = inputs_.sync(host_spec.task.input_words, input_count);
     const bool dbl = precision == Precision::Double;
-    const KernelLayout L = cuda::choose_layout(n, spec.per_device != 0, dbl, limits_, count,
-                                               layout_packing_, layout_x_shared_);
+    const KernelLayout L =
+        cuda::choose_layout(n, spec.per_device != 0, spec.integ.extras(), dbl, limits_, count,
+                            layout_packing_, layout_x_shared_);
     const std::size_t resident = static_cast<std::size_t>(L.blocks) * L.groups_per_block;
     void* ws = s.workspace.ensure(resident * L.workspace_bytes);
     auto* d_out = static_cast<NetworkOutcome*>(s.outcomes.ensure(count * sizeof(NetworkOutcome)));

@@ -75,6 +75,12 @@ void ModelParams::validate() const {
   require_positive("dt_max", "--dt-max", dt_max, "s");
   if (!(v_tol >= 0.0) || !std::isfinite(v_tol))
     reject("v_tol", "--v-tol", v_tol, "must be >= 0 m/s");
+  require_positive("temperature", "--temperature", temperature, "K");
+  require_positive("damping", "--damping", damping, "");
+  require_positive("wall width", "--wall-width", wall_width, "m");
+  require_positive("gyromagnetic ratio", "--gyromagnetic", gyromagnetic, "rad/(s T)");
+  if (!(i_depin >= 0.0) || !std::isfinite(i_depin))
+    reject("depinning current", "--depinning-current", i_depin, "must be >= 0 A");
   if (!(read_hi > 0.5 && read_hi <= 1.0))
     reject("read_hi", "--read-hi", read_hi, "must be in (0.5, 1]");
   if (!(read_lo >= 0.0 && read_lo < 0.5))

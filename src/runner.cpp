@@ -1,5 +1,9 @@
 #include "spinhop/runner.hpp"
 
+#include <thread>
+
+#include "worker_pool.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -23,6 +27,8 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   s.integ.t_max = m.t_max;
   s.integ.stationary_load = m.load_mode == LoadMode::Stationary ? 1 : 0;
   s.integ.t_load = s.integ.stationary_load ? m.t_max : m.charge_up_time();
+  s.integ.diffusion = m.diffusion();
+  s.integ.i_depin = m.i_depin;
   s.read_hi = m.read_hi;
   s.read_lo = m.read_lo;
   s.seed = seed;
@@ -31,11 +37,47 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   return s;
 }
 
+namespace {
+
+// Scores one trial: the task's view of the device network's read-out and, optionally, of the
+// ideal Hopfield network run on the same circuit.
+void score_trial(const Task& task, const PointSpec& spec, const PaperEnergyModel& paper,
+                 const RunOptions& opt, std::uint64_t point, std::uint64_t local,
+                 const NetworkOutcome& outcome, const std::uint64_t* state,
+                 const std::uint64_t* undecided, TrialRecord& rec) {
+  rec.point = point;
+  rec.trial = local;
+  rec.outcome = outcome;
+  rec.energy_paper = paper.energy(outcome.t_solution);
+  rec.score = task.score(spec, local, state, undecided);
+  if (!opt.hopfield) return;
+  const int n = spec.task.n;
+  const int words = (n + 63) / 64;
+  const TrialCircuit c = rebuild_circuit(spec, local);
+  const HopfieldResult h = run_hopfield(n, c.w, c.input, opt.hopfield_states, spec.key_of(local));
+  std::vector<std::uint64_t> hs(static_cast<std::size_t>(words), 0), none(hs.size(), 0);
+  for (int j = 0; j < n; ++j) {
+    if (h.state[static_cast<std::size_t>(j)]) hs[static_cast<std::size_t>(j >> 6)] |= std::uint64_t{1} << (j & 63);
+  }
+  const TrialScore hscore = task.score(spec, local, hs.data(), none.data());
+  rec.score.hopfield_success = hscore.success;
+  rec.score.hopfield_accuracy = hscore.bit_accuracy;
+  rec.score.hopfield_cut = hscore.cut;
+  bool same = true;
+  for (int w = 0; w < words; ++w) same = same && hs[static_cast<std::size_t>(w)] == state[w] && undecided[w] == 0;
+  rec.score.hopfield_agrees = same ? 1 : 0;
+}
+
+}  // namespace
+
 void run_point(Backend& backend, const Task& task, const ModelParams& model,
                const PointSpec& spec, std::uint64_t point, const RunOptions& opt,
                const std::function<void(const ScoredBatch&)>& on_batch) {
   const std::uint64_t batch = opt.batch > 0 ? opt.batch : backend.preferred_batch(spec.task.n);
   const PaperEnergyModel paper = paper_energy_model(model, spec.task.n, spec.v_dw);
+  int threads = opt.score_threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  WorkerPool scorers(threads);
   std::deque<std::pair<std::uint64_t, std::uint64_t>> in_flight;  // (first, count)
   std::uint64_t next = 0;
   ScoredBatch sb;
@@ -51,15 +93,11 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
     backend.collect(sb.outcome);
     sb.first = first;
     sb.records.resize(count);
-    for (std::uint64_t k = 0; k < count; ++k) {
-      TrialRecord& rec = sb.records[k];
-      rec.point = point;
-      rec.trial = first + k;
-      rec.outcome = sb.outcome.trials[k];
-      rec.energy_paper = paper.energy(rec.outcome.t_solution);
+    scorers.parallel_for(count, [&](int, std::uint64_t k) {
       const std::size_t off = static_cast<std::size_t>(k) * sb.outcome.words;
-      rec.score = task.score(spec, first + k, &sb.outcome.state[off], &sb.outcome.undecided[off]);
-    }
+      score_trial(task, spec, paper, opt, point, first + k, sb.outcome.trials[k],
+                  &sb.outcome.state[off], &sb.outcome.undecided[off], sb.records[k]);
+    });
     on_batch(sb);
   }
 }

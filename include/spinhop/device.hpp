@@ -17,6 +17,7 @@ struct DeviceParams {
   Real len;    // track length [m]
   Real kg;     // k/R_M: wall velocity per volt across the track [m/(s V)]
   Real leak;   // constant drift [m/s]
+  Real v_pin;  // depinning: below this voltage across the track (I_dep R_M) the wall stays [V]
 };
 
 // MTJ conductance: antiparallel left of the MTJ, parallel right of it, linear in between. [S]
@@ -30,6 +31,13 @@ SPINHOP_HD Real mtj_conductance(const DeviceParams<Real>& p, Real x) {
 template <class Real>
 SPINHOP_HD Real wall_velocity(const DeviceParams<Real>& p, Real v_track) {
   return hd::fma_(p.kg, v_track, p.leak);
+}
+
+// Velocity with a depinning threshold: a wall whose track current is below I_dep does not move.
+// With v_pin = 0 this is wall_velocity. [m/s]
+template <class Real>
+SPINHOP_HD Real wall_velocity_pinned(const DeviceParams<Real>& p, Real v_track) {
+  return hd::abs_(v_track) < p.v_pin ? Real(0) : wall_velocity(p, v_track);
 }
 
 // Whether the wall sits at a track end with its velocity pointing out of the track.
@@ -51,6 +59,20 @@ SPINHOP_HD Real wall_motion_speed(const DeviceParams<Real>& p, Real x, Real v, R
 template <class Real>
 SPINHOP_HD Real wall_advance(const DeviceParams<Real>& p, Real x, Real v, Real dt) {
   return hd::clamp_(hd::fma_(v, dt, x), Real(0), p.len);
+}
+
+// Whether thermal kicks move the wall: not held by a sub-threshold current, and not pressed
+// against a track end by its drift (the end is a pinning site the drift keeps it in).
+template <class Real>
+SPINHOP_HD bool wall_free(const DeviceParams<Real>& p, Real x, Real v_track, Real v) {
+  return !(hd::abs_(v_track) < p.v_pin) && !wall_pinned(p, x, v);
+}
+
+// One Euler-Maruyama step with a thermal kick (0 for a wall that is not free), clamped. [m]
+template <class Real>
+SPINHOP_HD Real wall_advance_kicked(const DeviceParams<Real>& p, Real x, Real v, Real dt,
+                                    Real kick) {
+  return hd::clamp_(hd::fma_(v, dt, x) + kick, Real(0), p.len);
 }
 
 // Time into a step of length dt at which the wall stopped moving: dt if it moved throughout, the

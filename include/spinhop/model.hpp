@@ -54,6 +54,13 @@ struct ModelParams {
   double dx_max = 2e-9;      // largest wall displacement per step [m]
   double dt_max = 1e-9;      // largest step [s]
   double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
+  // Thermal noise and pinning (beyond the paper; off by default)
+  bool thermal_noise = false;  // 1D rigid-wall Langevin kicks on every free wall
+  double temperature = 300.0;  // [K]
+  double damping = 0.02;       // Gilbert damping alpha [-]
+  double wall_width = 5e-9;    // domain-wall width Delta [m]
+  double gyromagnetic = 1.760859e11;  // gamma [rad/(s T)]
+  double i_depin = 0.0;        // depinning current: walls with less track current stay [A]
   // Read-out
   double read_hi = 0.95;       // bit 1 at x >= read_hi * Len [-]
   double read_lo = 0.05;       // bit 0 at x <= read_lo * Len [-]
@@ -63,6 +70,13 @@ struct ModelParams {
     return g_factor * phys::mu_b * polarization / (2.0 * phys::e_charge * m_sat);
   }
   double k() const { return k_prefactor() / area; }
+  // Thermal diffusion constant of a wall, D = gamma Delta k_B T / (2 alpha M_SAT A); 0 without
+  // noise [m^2/s]
+  double diffusion() const {
+    return thermal_noise ? gyromagnetic * wall_width * phys::k_boltzmann * temperature /
+                               (2.0 * damping * m_sat * area)
+                         : 0.0;
+  }
   // Soma-to-axon source voltage for an n-neuron network [V].
   double v_dw_for(int n) const;
   // Charge-up time: the authors' table by V_C, or the explicit t_load [s].
@@ -76,11 +90,11 @@ struct ModelParams {
   }
   template <class Real>
   DeviceParams<Real> soma_device() const {
-    return integrator_params<Real>(physical_soma(), k_prefactor());
+    return integrator_params<Real>(physical_soma(), k_prefactor(), i_depin);
   }
   template <class Real>
   DeviceParams<Real> axon_device() const {
-    return integrator_params<Real>(physical_axon(), k_prefactor());
+    return integrator_params<Real>(physical_axon(), k_prefactor(), i_depin);
   }
 
   // Throws ParameterError naming the first parameter outside its allowed range.

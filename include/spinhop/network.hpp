@@ -6,6 +6,7 @@
 
 #include "spinhop/circuit.hpp"
 #include "spinhop/device.hpp"
+#include "spinhop/rng.hpp"
 
 namespace spinhop {
 
@@ -26,6 +27,7 @@ struct NetworkView {
   const Real* len = nullptr;
   const Real* kg = nullptr;
   const Real* leak = nullptr;
+  const Real* v_pin = nullptr;
   DeviceParams<Real> soma_nominal{};
   DeviceParams<Real> axon_nominal{};
 
@@ -36,8 +38,8 @@ struct NetworkView {
 template <class Real>
 SPINHOP_HD DeviceParams<Real> device_at(const NetworkView<Real>& net, int d, bool is_soma) {
   if (net.g_ap != nullptr) {
-    return DeviceParams<Real>{net.g_ap[d], net.dg[d], net.x_lo[d], net.inv_w[d],
-                              net.len[d],  net.kg[d], net.leak[d]};
+    return DeviceParams<Real>{net.g_ap[d], net.dg[d],  net.x_lo[d], net.inv_w[d],
+                              net.len[d],  net.kg[d], net.leak[d], net.v_pin[d]};
   }
   return is_soma ? net.soma_nominal : net.axon_nominal;
 }
@@ -50,6 +52,11 @@ struct IntegratorConsts {
   double t_load;   // input switch-off time (fixed mode) [s]
   double t_max;    // give-up time [s]
   int stationary_load;  // 1: switch the inputs off once no wall moves
+  double diffusion;     // thermal diffusion constant of a wall, 0 = no noise [m^2/s]
+  double i_depin;       // depinning current, 0 = none [A]
+
+  // Whether the step needs the depinning test or thermal kicks (the fast path has neither).
+  SPINHOP_HD bool extras() const { return diffusion > 0.0 || i_depin > 0.0; }
 };
 
 enum Phase : int { kLoading = 0, kRelaxing = 1 };
@@ -80,6 +87,8 @@ SPINHOP_HD StepDecision decide_step(const IntegratorConsts& c, const TimeLine& t
 SPINHOP_HD double step_length(const IntegratorConsts& c, const TimeLine& tl, double vmax) {
   double dt = c.dt_max;
   if (vmax > 0.0) dt = hd::min_(dt, c.dx_max / vmax);
+  // with noise, the rms thermal kick sqrt(2 D dt) is bounded by dx_max too
+  if (c.diffusion > 0.0) dt = hd::min_(dt, c.dx_max * c.dx_max / (2.0 * c.diffusion));
   const double t_end = (tl.phase == kLoading && !c.stationary_load) ? c.t_load : c.t_max;
   return hd::min_(dt, t_end - tl.t);
 }
@@ -109,6 +118,28 @@ SPINHOP_HD void switch_off_inputs(TimeLine& tl) {
 SPINHOP_HD double solution_time(const TimeLine& tl, double last_motion_in_step) {
   if (!tl.prev_step_relaxing) return tl.t;
   return (tl.t - tl.dt_prev) + last_motion_in_step;
+}
+
+// The rms thermal kick of one step, sqrt(2 D dt) [m].
+SPINHOP_HD double thermal_kick_scale(const IntegratorConsts& c, double dt) {
+  return hd::sqrt_(2.0 * c.diffusion * dt);
+}
+
+// The standard normal of device d's kick in step `step` (two steps share one Philox block).
+SPINHOP_HD double thermal_normal(const TrialKey& key, int d, long long step) {
+  double z0, z1;
+  normal_pair(draw_block(key, Stream::ThermalNoise, static_cast<std::uint32_t>(d),
+                         static_cast<std::uint32_t>(step >> 1)),
+              &z0, &z1);
+  return (step & 1) ? z1 : z0;
+}
+
+// Device d's displacement from thermal noise in one step: 0 unless the wall is free. [m]
+template <class Real>
+SPINHOP_HD Real thermal_kick(const DeviceParams<Real>& p, Real x, Real v_track, Real v,
+                             const TrialKey& key, int d, long long step, double scale) {
+  if (scale == 0.0 || !wall_free(p, x, v_track, v)) return Real(0);
+  return static_cast<Real>(scale * thermal_normal(key, d, step));
 }
 
 // Solve neuron j's two nodes from its dendrite row sums and its soma conductance; returns the

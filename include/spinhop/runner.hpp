@@ -7,6 +7,7 @@
 
 #include "spinhop/backend.hpp"
 #include "spinhop/energy_model.hpp"
+#include "spinhop/hopfield.hpp"
 #include "spinhop/tasks.hpp"
 
 namespace spinhop {
@@ -36,6 +37,9 @@ struct RunOptions {
   std::uint64_t trials = 100;
   std::uint64_t batch = 0;  // trials per backend call; 0 = the backend's preference
   Precision precision = Precision::Float;
+  bool hopfield = true;     // run the ideal discrete Hopfield baseline on every trial
+  HopfieldStates hopfield_states = HopfieldStates::PlusMinus;
+  int score_threads = 0;    // host threads scoring trials; 0 = all hardware threads
 };
 
 // Runs every trial of the point in batches; on_batch sees each finished batch (for streaming

@@ -1,26 +1,35 @@
-// Host-side tasks: what a trial's answer means (scoring) and the task data the backends read.
+// Host-side tasks: the task data the backends read, and what a trial's answer means (scoring).
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "spinhop/graph.hpp"
 #include "spinhop/model.hpp"
+#include "spinhop/pbm.hpp"
 #include "spinhop/task.hpp"
 #include "spinhop/trial_setup.hpp"
 
 namespace spinhop {
 
-// Task-specific scores of one trial. Fields a task does not use stay at their defaults.
+// Task-specific scores of one trial. Fields a task does not use keep their defaults (-1 / NaN).
 struct TrialScore {
-  int success = 0;            // read-out equals the target (a stored pattern / the image / -)
-  double bit_accuracy = 0;    // fraction of bits equal to the closest target or its inverse [-]
-  int target = -1;            // recall: closest stored pattern; images: the distorted image
+  int success = 0;            // read-out equals the target or its inverse, every bit decided
+  double bit_accuracy = 0;    // fraction of bits equal to the target or its inverse [-]
+  int target = -1;            // recall: closest stored pattern; images: the distorted image;
+                              // max-cut: the graph
   double cut = std::numeric_limits<double>::quiet_NaN();  // max-cut: weight of cut edges
-  int graph = -1;             // max-cut: graph index
-  int hopfield_agrees = -1;   // 1 if the ideal discrete Hopfield network gives the same answer
+  double cut_fraction = std::numeric_limits<double>::quiet_NaN();  // cut / total weight [-]
+  double gap = std::numeric_limits<double>::quiet_NaN();  // 1 - cut / reference optimum [-]
+  // the ideal discrete Hopfield network on the same weights and input (-1 / NaN: not run)
+  int hopfield_agrees = -1;   // 1: same final state as the device network
+  int hopfield_success = -1;
+  double hopfield_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double hopfield_cut = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Task {
@@ -31,10 +40,21 @@ class Task {
   virtual int neurons() const = 0;
   // The task as plain data; host pointers stay valid while the Task lives.
   virtual TaskSpec spec(const ModelParams& m) const = 0;
-  // Score trial `local` of a point from its final read-out.
+  // Score trial `local` of a point from a read-out (state: bit j = soma j ON; undecided bits
+  // never count as correct).
   virtual TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                            const std::uint64_t* undecided) const = 0;
 };
+
+// Best match of a read-out against patterns and their inverses: bits equal to the closest one.
+struct PatternMatch {
+  int matching_bits = 0;
+  int pattern = -1;
+  bool inverse = false;
+};
+PatternMatch best_pattern_match(const std::vector<std::uint64_t>& pattern_words, int patterns,
+                                int n, const std::uint64_t* state, const std::uint64_t* undecided,
+                                int only_pattern = -1);
 
 // Random-pattern recall (Fig. 5): P random patterns stored, a random input.
 class RecallTask final : public Task {
@@ -53,14 +73,66 @@ class RecallTask final : public Task {
   int p_;
 };
 
-// Best match of a read-out against a set of patterns and their inverses: the number of bits equal
-// to the closest one (undecided bits never count) and which pattern it was.
-struct PatternMatch {
-  int matching_bits = 0;
-  int pattern = -1;
-  bool inverse = false;
+// Distorted-image recall (Fig. 6): same-size images stored, one pixel per neuron; trial t loads
+// image t mod (number of images) with exactly round(d * pixels) distinct pixels flipped.
+class ImagesTask final : public Task {
+ public:
+  ImagesTask(std::vector<Image> images, double distortion);
+  TaskKind kind() const override { return TaskKind::Images; }
+  std::string name() const override { return "images"; }
+  int neurons() const override { return n_; }
+  const std::vector<Image>& images() const { return images_; }
+  double distortion() const { return distortion_; }
+  int flips() const { return flips_; }
+  TaskSpec spec(const ModelParams& m) const override;
+  TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
+                   const std::uint64_t* undecided) const override;
+
+ private:
+  std::vector<Image> images_;
+  std::vector<std::uint64_t> words_;  // bit k of pixel j = image k
+  double distortion_;
+  int n_;
+  int flips_;
 };
-PatternMatch best_pattern_match(const std::vector<std::uint64_t>& pattern_words, int patterns,
-                                int n, const std::uint64_t* state, const std::uint64_t* undecided);
+
+// Max-cut (Fig. 7, Table II): one neuron per node; W_ij = +W for non-adjacent pairs and
+// -edge_factor W w for an edge of weight w; every soma loaded OFF. Trial t runs graph
+// t mod (number of graphs).
+class MaxCutTask final : public Task {
+ public:
+  // known_optima: optimum cut by graph name (e.g. optima.tsv); exact optima are computed for
+  // graphs of at most exact_limit nodes.
+  MaxCutTask(std::vector<Graph> graphs, double edge_factor,
+             const std::map<std::string, double>& known_optima = {}, int exact_limit = 24);
+  TaskKind kind() const override { return TaskKind::MaxCut; }
+  std::string name() const override { return "maxcut"; }
+  int neurons() const override { return n_; }
+  const std::vector<Graph>& graphs() const { return graphs_; }
+  double edge_factor() const { return edge_factor_; }
+  // Reference optimum of graph g (exact or known; NaN if neither) and how it was obtained.
+  double reference(int g) const { return reference_[static_cast<std::size_t>(g)]; }
+  const std::string& reference_kind(int g) const { return reference_kind_[static_cast<std::size_t>(g)]; }
+  TaskSpec spec(const ModelParams& m) const override;
+  TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
+                   const std::uint64_t* undecided) const override;
+
+ private:
+  std::vector<Graph> graphs_;
+  double edge_factor_;
+  int n_;
+  std::vector<double> reference_;
+  std::vector<std::string> reference_kind_;  // "exact", "known" or "none"
+  mutable std::vector<double> weights_;       // [graphs][n*n] synapse voltages for the last W
+  mutable double weights_w_ = -1;
+};
+
+// The trial's synapse voltages (with source errors) and input bits as the backends build them,
+// for baselines computed on the host.
+struct TrialCircuit {
+  std::vector<double> w;             // [n*n], w[i*n + j] onto dendrite j from neuron i [V]
+  std::vector<std::uint8_t> input;   // loaded bits
+};
+TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local);
 
 }  // namespace spinhop

@@ -91,9 +91,11 @@ SPINHOP_HD double source_factor(const TrialKey& key, SourceKind kind, std::uint3
   return truncated_factor(key, Stream::SourceVariation, index, kind, sigma, 1.0, 0.0, 1e300);
 }
 
-// Device parameters in integrator form. k_prefactor = g muB P / (2 e M_SAT) [m^3/(s A)].
+// Device parameters in integrator form. k_prefactor = g muB P / (2 e M_SAT) [m^3/(s A)];
+// i_depin = depinning current [A] (0: none).
 template <class Real>
-SPINHOP_HD DeviceParams<Real> integrator_params(const PhysicalDevice& p, double k_prefactor) {
+SPINHOP_HD DeviceParams<Real> integrator_params(const PhysicalDevice& p, double k_prefactor,
+                                                double i_depin = 0.0) {
   DeviceParams<Real> q;
   q.g_ap = static_cast<Real>(1.0 / p.r_ap);
   q.dg = static_cast<Real>(1.0 / p.r_p - 1.0 / p.r_ap);
@@ -102,6 +104,7 @@ SPINHOP_HD DeviceParams<Real> integrator_params(const PhysicalDevice& p, double 
   q.len = static_cast<Real>(p.length);
   q.kg = static_cast<Real>(k_prefactor / p.area / p.r_m);
   q.leak = static_cast<Real>(p.leak);
+  q.v_pin = static_cast<Real>(i_depin * p.r_m);
   return q;
 }
 

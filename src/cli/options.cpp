@@ -39,6 +39,18 @@ void add_model_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--v-tol", m.v_tol, "walls slower than this count as stopped [m/s]")->group(t)->capture_default_str();
   app.add_option("--read-hi", m.read_hi, "read-out: bit 1 when x >= read_hi * Len [-]")->group(t)->capture_default_str();
   app.add_option("--read-lo", m.read_lo, "read-out: bit 0 when x <= read_lo * Len [-]")->group(t)->capture_default_str();
+
+  const char* n = "Thermal noise and pinning (beyond the paper; off by default)";
+  app.add_flag("--thermal-noise", m.thermal_noise,
+               "Langevin kicks sqrt(2 D dt) on every free wall, D = gamma Delta kT/(2 alpha M_SAT A)")
+      ->group(n);
+  app.add_option("--temperature", m.temperature, "temperature T [K]")->group(n)->capture_default_str();
+  app.add_option("--damping", m.damping, "Gilbert damping alpha [-]")->group(n)->capture_default_str();
+  app.add_option("--wall-width", m.wall_width, "domain-wall width Delta [m]")->group(n)->capture_default_str();
+  app.add_option("--gyromagnetic", m.gyromagnetic, "gyromagnetic ratio gamma [rad/(s T)]")->group(n)->capture_default_str();
+  app.add_option("--depinning-current", m.i_depin,
+                 "walls whose track current is below this do not move [A] (the authors' device file: 0.8e-6)")
+      ->group(n)->capture_default_str();
 }
 
 void add_variation_options(CLI::App& app, CommonOptions& o) {

@@ -212,6 +212,7 @@ __device__ __forceinline__ Real velocity(const DeviceParams<Real>& p, Real v_tra
 
 template <class Real, bool Varied, bool Extras>
 __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint64_t count,
+                                 std::uint64_t trial_stride,
                                  int group_size, int groups_per_block, bool x_shared,
                                  unsigned char* workspace, std::size_t ws_bytes,
                                  NetworkOutcome* outcomes, std::uint64_t* state_out,
@@ -262,7 +263,7 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
 
   const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * groups_per_block;
   for (std::uint64_t k = slot; k < count; k += stride) {
-    const std::uint64_t local = first + k;
+    const std::uint64_t local = first + k * trial_stride;
     build_network<Real>(spec, local, g, sh, ws, x, Varied);
 
     // refresh: conductances and row sums at the initial positions, then the node solve
@@ -487,7 +488,8 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
 }
 
 void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t first,
-                     std::uint64_t count, const KernelLayout& L, void* workspace,
+                     std::uint64_t count, std::uint64_t trial_stride, const KernelLayout& L,
+                     void* workspace,
                      NetworkOutcome* outcomes, std::uint64_t* state, std::uint64_t* undecided,
                      void* stream) {
   const bool varied = spec.per_device != 0;
@@ -499,7 +501,8 @@ void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t
       SPINHOP_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                               static_cast<int>(L.shared_bytes)));
     }
-    kernel<<<grid, block, L.shared_bytes, s>>>(spec, first, count, L.group, L.groups_per_block,
+    kernel<<<grid, block, L.shared_bytes, s>>>(spec, first, count, trial_stride, L.group,
+                                               L.groups_per_block,
                                                L.x_in_shared,
                                                static_cast<unsigned char*>(workspace),
                                                L.workspace_bytes, outcomes, state, undecided);

@@ -38,12 +38,13 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
                            const DeviceLimits& dev, std::size_t batch, bool prefer_packing = true,
                            int x_shared = -1);
 
-// Integrates trials first..first+count-1 of a point on the current device, asynchronously on
+// Integrates trials first + k stride (k < count) of a point on the current device, asynchronously on
 // `stream`. spec's task pointers must be device pointers. Outputs are device arrays of `count`
 // outcomes and count*words state/undecided words; workspace holds layout.workspace_bytes for
 // each of layout.blocks*layout.groups_per_block resident networks.
 void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t first,
-                     std::uint64_t count, const KernelLayout& layout, void* workspace,
+                     std::uint64_t count, std::uint64_t stride, const KernelLayout& layout,
+                     void* workspace,
                      NetworkOutcome* outcomes, std::uint64_t* state, std::uint64_t* undecided,
                      void* stream);
 

@@ -43,22 +43,22 @@ class CpuBackend final : public Backend {
   }
 
   void run(const PointSpec& spec, Precision precision, std::uint64_t first, std::uint64_t count,
-           BatchOutcome& out) override {
+           BatchOutcome& out, std::uint64_t stride) override {
     out.resize(spec.task.n, count);
     if (precision == Precision::Float) {
-      run_with(float_nets_, spec, first, count, out);
+      run_with(float_nets_, spec, first, count, stride, out);
     } else {
-      run_with(double_nets_, spec, first, count, out);
+      run_with(double_nets_, spec, first, count, stride, out);
     }
   }
 
  private:
   template <class Real>
   void run_with(std::vector<CpuNetwork<Real>>& nets, const PointSpec& spec, std::uint64_t first,
-                std::uint64_t count, BatchOutcome& out) {
+                std::uint64_t count, std::uint64_t stride, BatchOutcome& out) {
     pool_.parallel_for(count, [&](int worker, std::uint64_t k) {
       CpuNetwork<Real>& net = nets[static_cast<std::size_t>(worker)];
-      net.build(spec, first + k);
+      net.build(spec, first + k * stride);
       const std::size_t off = static_cast<std::size_t>(k) * out.words;
       out.trials[k] = net.integrate(spec, &out.state[off], &out.undecided[off]);
     });
@@ -88,15 +88,15 @@ std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {
 }
 
 void Backend::submit(const PointSpec& spec, Precision precision, std::uint64_t first,
-                     std::uint64_t count) {
-  pending_.push_back(Pending{spec, precision, first, count});
+                     std::uint64_t count, std::uint64_t stride) {
+  pending_.push_back(Pending{spec, precision, first, count, stride});
 }
 
 void Backend::collect(BatchOutcome& out) {
   if (pending_.empty()) throw BackendError("collect() without a submitted batch");
   const Pending p = pending_.front();
   pending_.pop_front();
-  run(p.spec, p.precision, p.first, p.count, out);
+  run(p.spec, p.precision, p.first, p.count, out, p.stride);
 }
 
 const char* to_string(Precision p) { return p == Precision::Float ? "float" : "double"; }

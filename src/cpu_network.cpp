@@ -318,6 +318,13 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
   KickContext kick{key_, 0, 0.0};
   advance_and_sum<Varied, Extras, false>(Real(0), kick);
   solve_nodes(true);
+  auto observe = [&] {
+    if (observer_ == nullptr) return;
+    double p = 0.0;
+    for (int j = 0; j < n_; ++j) p += power_[j];
+    observer_->on_step(tl.t, tl.phase, x_[cur_].data(), v_dend_.data(), n_, p);
+  };
+  observe();
   for (;;) {
     const double vmax = static_cast<double>(scan_motion<Varied, Extras>(v_tol));
     const StepDecision decision = decide_step(c, tl, vmax);
@@ -334,6 +341,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     if (decision == StepDecision::SwitchOff) {
       switch_off_inputs(tl);
       solve_nodes(false);
+      observe();
       continue;
     }
     if (decision == StepDecision::TimedOut) {
@@ -342,11 +350,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
       break;
     }
     const double dt = step_length(c, tl, vmax);
-    double total_power = 0.0;
-    for (int j = 0; j < n_; ++j) {
-      energy_[j] = energy_[j] + power_[j] * dt;
-      total_power += power_[j];
-    }
+    for (int j = 0; j < n_; ++j) energy_[j] = energy_[j] + power_[j] * dt;
     std::swap(power_, power_prev_);
     v_bus_prev_ = v_bus_;
     v_dend_prev_ = v_dend_;
@@ -357,7 +361,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     advance_and_sum<Varied, Extras, true>(static_cast<Real>(dt), kick);
     finish_step(c, tl, dt);
     solve_nodes(tl.phase == kLoading);
-    if (observer_ != nullptr) observer_->on_step(tl.t, tl.phase, x_[cur_].data(), n_, total_power);
+    observe();
   }
   out.t_switch = tl.t_switch;
   out.steps = tl.steps;

@@ -26,10 +26,12 @@ class CpuNetwork {
   const std::vector<std::uint64_t>& pattern_words() const { return words_; }
   const std::vector<Real>& inputs() const { return v_in_; }
 
-  // Optional observer called after every accepted step (for waveform traces); may be empty.
+  // Optional observer called at the start and after every accepted step (waveform traces):
+  // positions x [n*n], dendrite (soma track) voltages [n], total source power [W].
   struct StepObserver {
     virtual ~StepObserver() = default;
-    virtual void on_step(double t, int phase, const Real* x, int n, double power) = 0;
+    virtual void on_step(double t, int phase, const Real* x, const Real* v_dendrite, int n,
+                         double power) = 0;
   };
   void set_observer(StepObserver* obs) { observer_ = obs; }
 

@@ -139,13 +139,13 @@ class CudaBackend final : public Backend {
   int max_in_flight() const override { return 2; }
 
   void run(const PointSpec& spec, Precision precision, std::uint64_t first, std::uint64_t count,
-           BatchOutcome& out) override {
-    submit(spec, precision, first, count);
+           BatchOutcome& out, std::uint64_t stride) override {
+    submit(spec, precision, first, count, stride);
     collect(out);
   }
 
   void submit(const PointSpec& host_spec, Precision precision, std::uint64_t first,
-              std::uint64_t count) override {
+              std::uint64_t count, std::uint64_t stride) override {
     if (queue_.size() >= 2) throw BackendError("more than two CUDA batches in flight");
     SPINHOP_CUDA_CHECK(cudaSetDevice(device_));
     Slot& s = slots_[next_slot_];
@@ -173,7 +173,8 @@ class CudaBackend final : public Backend {
     auto* d_out = static_cast<NetworkOutcome*>(s.outcomes.ensure(count * sizeof(NetworkOutcome)));
     auto* d_state = static_cast<std::uint64_t*>(s.state.ensure(count * words * 8));
     auto* d_undec = static_cast<std::uint64_t*>(s.undecided.ensure(count * words * 8));
-    cuda::launch_networks(spec, dbl, first, count, L, ws, d_out, d_state, d_undec, s.stream);
+    cuda::launch_networks(spec, dbl, first, count, stride, L, ws, d_out, d_state, d_undec,
+                          s.stream);
     auto* h_sums = static_cast<cuda::BatchSums*>(s.h_sums.ensure(sizeof(cuda::BatchSums)));
     cuda::reduce_outcomes_async(d_out, count, s.scratch.ensure(cuda::reduce_scratch_bytes(count)),
                                 h_sums, s.stream);

@@ -78,14 +78,19 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
   int threads = opt.score_threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   WorkerPool scorers(threads);
-  std::deque<std::pair<std::uint64_t, std::uint64_t>> in_flight;  // (first, count)
-  std::uint64_t next = 0;
+  // the m-th trial of this run's sequence is first + m * stride
+  const std::uint64_t stride = std::max<std::uint64_t>(opt.stride, 1);
+  const std::uint64_t total =
+      opt.first < opt.trials ? (opt.trials - opt.first + stride - 1) / stride : 0;
+  std::deque<std::pair<std::uint64_t, std::uint64_t>> in_flight;  // (first trial, count)
+  std::uint64_t next = opt.skip;
   ScoredBatch sb;
-  while (next < opt.trials || !in_flight.empty()) {
-    while (next < opt.trials && static_cast<int>(in_flight.size()) < backend.max_in_flight()) {
-      const std::uint64_t count = std::min(batch, opt.trials - next);
-      backend.submit(spec, opt.precision, next, count);
-      in_flight.emplace_back(next, count);
+  while (next < total || !in_flight.empty()) {
+    while (next < total && static_cast<int>(in_flight.size()) < backend.max_in_flight()) {
+      const std::uint64_t count = std::min(batch, total - next);
+      const std::uint64_t first_trial = opt.first + next * stride;
+      backend.submit(spec, opt.precision, first_trial, count, stride);
+      in_flight.emplace_back(first_trial, count);
       next += count;
     }
     const auto [first, count] = in_flight.front();
@@ -95,7 +100,7 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
     sb.records.resize(count);
     scorers.parallel_for(count, [&](int, std::uint64_t k) {
       const std::size_t off = static_cast<std::size_t>(k) * sb.outcome.words;
-      score_trial(task, spec, paper, opt, point, first + k, sb.outcome.trials[k],
+      score_trial(task, spec, paper, opt, point, first + k * stride, sb.outcome.trials[k],
                   &sb.outcome.state[off], &sb.outcome.undecided[off], sb.records[k]);
     });
     on_batch(sb);
@@ -138,19 +143,29 @@ Stats describe(std::vector<double> v) {
 PointSummary summarize(const std::vector<TrialRecord>& records, int n) {
   PointSummary ps;
   ps.trials = records.size();
-  std::vector<double> acc, tts, ee, ep, steps;
-  double succ = 0, e_sum = 0, ep_sum = 0, t_sum = 0;
+  std::vector<double> acc, tts, ee, ep, steps, edp_e, edp_p, cut, gap, hcut;
+  double succ = 0, e_sum = 0, ep_sum = 0, t_sum = 0, h_agree = 0, h_succ = 0, h_count = 0;
   for (const TrialRecord& r : records) {
     acc.push_back(r.score.bit_accuracy);
     steps.push_back(static_cast<double>(r.outcome.steps));
+    cut.push_back(r.score.cut);
+    gap.push_back(r.score.gap);
+    hcut.push_back(r.score.hopfield_cut);
     ps.device_updates += static_cast<double>(r.outcome.steps) * n * n;
     succ += r.score.success;
+    if (r.score.hopfield_agrees >= 0) {
+      h_count += 1;
+      h_agree += r.score.hopfield_agrees;
+      h_succ += r.score.hopfield_success;
+    }
     if (r.outcome.undecided > 0) ++ps.undecided_trials;
     if (!r.outcome.converged) continue;
     ++ps.converged;
     tts.push_back(r.outcome.t_solution);
     ee.push_back(r.outcome.energy);
     ep.push_back(r.energy_paper);
+    edp_e.push_back(r.outcome.energy * r.outcome.t_solution);
+    edp_p.push_back(r.energy_paper * r.outcome.t_solution);
     e_sum += r.outcome.energy;
     ep_sum += r.energy_paper;
     t_sum += r.outcome.t_solution;
@@ -160,9 +175,18 @@ PointSummary summarize(const std::vector<TrialRecord>& records, int n) {
   ps.t_solution = describe(tts);
   ps.energy_exact = describe(ee);
   ps.energy_paper = describe(ep);
+  ps.edp_exact = describe(edp_e);
+  ps.edp_paper = describe(edp_p);
   ps.steps = describe(steps);
+  ps.cut = describe(cut);
+  ps.gap = describe(gap);
+  ps.hopfield_cut = describe(hcut);
   ps.power_exact = t_sum > 0 ? e_sum / t_sum : 0.0;
   ps.power_paper = t_sum > 0 ? ep_sum / t_sum : 0.0;
+  if (h_count > 0) {
+    ps.hopfield_agreement = h_agree / h_count;
+    ps.hopfield_success_rate = h_succ / h_count;
+  }
   return ps;
 }
 

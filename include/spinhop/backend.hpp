@@ -20,9 +20,10 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string name() const = 0;         // "cpu" or "cuda"
   virtual std::string device_name() const = 0;  // the processor or GPU that ran the trials
-  // Integrate trials first..first+count-1 (indices inside the point) and read them out.
+  // Integrate trials first, first + stride, ..., first + (count-1) stride (indices inside the
+  // point; stride > 1 for a shard of a run) and read them out.
   virtual void run(const PointSpec& spec, Precision precision, std::uint64_t first,
-                   std::uint64_t count, BatchOutcome& out) = 0;
+                   std::uint64_t count, BatchOutcome& out, std::uint64_t stride = 1) = 0;
   // Trials per batch that keep this backend busy.
   virtual std::uint64_t preferred_batch(int n) const = 0;
 
@@ -31,7 +32,7 @@ class Backend {
   // scores and writes the last. The default computes synchronously inside collect().
   virtual int max_in_flight() const { return 1; }
   virtual void submit(const PointSpec& spec, Precision precision, std::uint64_t first,
-                      std::uint64_t count);
+                      std::uint64_t count, std::uint64_t stride = 1);
   virtual void collect(BatchOutcome& out);
 
   // GPU layout choices, for measurements and tests (no-ops on the CPU): pack several small
@@ -51,7 +52,7 @@ class Backend {
   struct Pending {
     PointSpec spec;
     Precision precision;
-    std::uint64_t first, count;
+    std::uint64_t first, count, stride;
   };
   std::deque<Pending> pending_;
 };

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "spinhop/backend.hpp"
@@ -26,7 +27,7 @@ struct TrialRecord {
   TrialScore score;
 };
 
-// Trials [first, first + count) of a point: outcomes, scores, and the raw read-out.
+// A batch of a point's trials (first, first + stride, ...): outcomes, scores, raw read-out.
 struct ScoredBatch {
   std::uint64_t first = 0;
   BatchOutcome outcome;
@@ -34,7 +35,12 @@ struct ScoredBatch {
 };
 
 struct RunOptions {
-  std::uint64_t trials = 100;
+  std::uint64_t trials = 100;   // trials of the point
+  // the point's trials this run integrates: first, first + stride, ... below `trials`, of which
+  // the first `skip` are already done (a shard of a run, a resumed run)
+  std::uint64_t first = 0;
+  std::uint64_t stride = 1;
+  std::uint64_t skip = 0;
   std::uint64_t batch = 0;  // trials per backend call; 0 = the backend's preference
   Precision precision = Precision::Float;
   bool hopfield = true;     // run the ideal discrete Hopfield baseline on every trial
@@ -68,6 +74,13 @@ struct PointSummary {
   Stats steps;                      // all trials
   double device_updates = 0;        // sum over trials of steps * n^2
   std::uint64_t undecided_trials = 0;
+  Stats edp_exact;                  // energy x time to solution, converged trials [J s]
+  Stats edp_paper;                  // same with the paper-model energy [J s]
+  double hopfield_agreement = std::numeric_limits<double>::quiet_NaN();  // fraction [-]
+  double hopfield_success_rate = std::numeric_limits<double>::quiet_NaN();
+  Stats cut;                        // max-cut: cut value
+  Stats gap;                        // max-cut: 1 - cut / reference [-]
+  Stats hopfield_cut;               // max-cut: the ideal network's cut
 };
 PointSummary summarize(const std::vector<TrialRecord>& records, int n);
 

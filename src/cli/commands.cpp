@@ -1,7 +1,107 @@
+// The subcommands: recall, images, maxcut (task shortcuts), run (any task, from a TOML file or a
+// results file), merge and summarize.
 #include "commands.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include "options.hpp"
+#include "report.hpp"
+#include "run.hpp"
+#include "spinhop/errors.hpp"
+#include "spinhop/results_file.hpp"
 
 namespace spinhop::cli {
 
-void register_commands(CLI::App& app) { register_recall(app); }
+namespace {
+
+struct RunArgs {
+  ExperimentConfig config;
+  RunControl control;
+  std::string from;  // results file whose stored config to re-run
+};
+
+void add_task_command(CLI::App& app, const char* name, const char* task, const char* help,
+                      TaskOptions which, const std::string& command_line) {
+  auto args = std::make_shared<RunArgs>();
+  args->config.task = task;
+  CLI::App* sub = app.add_subcommand(name, help);
+  add_experiment_options(*sub, args->config, which);
+  add_control_options(*sub, args->control);
+  sub->callback([args, command_line] { run_experiment(args->config, args->control, command_line); });
+}
+
+void print_summaries(const ResultsContent& rc) {
+  const ResultsHeader& h = rc.header;
+  std::printf("%s: task %s, %llu point(s) x %llu trials, seed %llu, shard %llu/%llu, %zu rows%s\n",
+              "results", h.task.c_str(), static_cast<unsigned long long>(h.points),
+              static_cast<unsigned long long>(h.trials_per_point), static_cast<unsigned long long>(h.seed),
+              static_cast<unsigned long long>(h.shard_index), static_cast<unsigned long long>(h.shard_count),
+              rc.rows.size(), rc.complete ? "" : " (run not finished)");
+  std::printf("  made by spinhop %s (%s) on %s, %s, %s\n", h.spinhop_version.c_str(), h.git_sha.c_str(),
+              h.backend.c_str(), h.device.c_str(), h.created.c_str());
+  const std::vector<PointSummary> ps = summarize_points(h, rc.rows);
+  std::printf("%6s", "point");
+  for (const SweepAxis& a : h.axes) std::printf(" %12s", a.name.c_str());
+  std::printf(" %8s %9s %9s %11s %11s %11s %11s\n", "trials", "success", "accuracy", "t_sol mean",
+              "t_sol med", "E exact", "E paper");
+  for (std::uint64_t p = 0; p < h.points; ++p) {
+    std::printf("%6llu", static_cast<unsigned long long>(p));
+    for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %12.6g", h.point_values[p][a]);
+    const PointSummary& s = ps[p];
+    std::printf(" %8llu %9.4f %9.4f %11s %11s %11s %11s\n", static_cast<unsigned long long>(s.trials),
+                s.success_rate, s.bit_accuracy.mean, si(s.t_solution.mean, "s").c_str(),
+                si(s.t_solution.median, "s").c_str(), si(s.energy_exact.mean, "J").c_str(),
+                si(s.energy_paper.mean, "J").c_str());
+  }
+}
+
+}  // namespace
+
+void register_commands(CLI::App& app, const std::string& command_line) {
+  add_task_command(app, "recall", "recall",
+                   "random-pattern recall: P random patterns stored, random inputs (Fig. 5)",
+                   TaskOptions::Recall, command_line);
+  add_task_command(app, "images", "images",
+                   "distorted-image recall: PBM images stored, distorted inputs (Fig. 6)",
+                   TaskOptions::Images, command_line);
+  add_task_command(app, "maxcut", "maxcut",
+                   "max-cut of rudy / Biq Mac graphs or random G(n, p) graphs (Fig. 7, Table II)",
+                   TaskOptions::MaxCut, command_line);
+
+  {  // run: any task; the configuration from `spinhop run FILE.toml` or --from results.h5
+    auto args = std::make_shared<RunArgs>();
+    CLI::App* sub = app.add_subcommand(
+        "run", "run any task: spinhop run experiment.toml [options], or --from results.h5");
+    sub->add_option("--task", args->config.task, "recall, images or maxcut")->capture_default_str();
+    add_experiment_options(*sub, args->config, TaskOptions::All);
+    add_control_options(*sub, args->control);
+    sub->add_option("--from", args->from,
+                    "re-run the configuration stored in this results file (options given here "
+                    "override it)");
+    sub->callback([args, command_line] { run_experiment(args->config, args->control, command_line); });
+  }
+  {
+    auto out = std::make_shared<std::string>();
+    auto inputs = std::make_shared<std::vector<std::string>>();
+    auto force = std::make_shared<bool>(false);
+    CLI::App* sub = app.add_subcommand(
+        "merge", "join the shard files of one run: spinhop merge OUT.h5 SHARD.h5...");
+    sub->add_option("output", *out, "merged results file")->required();
+    sub->add_option("shards", *inputs, "shard results files (every shard of the run)")->required();
+    sub->add_flag("--force", *force, "overwrite OUT.h5");
+    sub->callback([out, inputs, force] {
+      merge_results(*out, *inputs, *force);
+      std::printf("merged %zu shards into %s\n", inputs->size(), out->c_str());
+    });
+  }
+  {
+    auto path = std::make_shared<std::string>();
+    CLI::App* sub = app.add_subcommand(
+        "summarize", "recompute and print the per-point summary of a results file");
+    sub->add_option("file", *path, "results file")->required();
+    sub->callback([path] { print_summaries(read_results(*path)); });
+  }
+}
 
 }  // namespace spinhop::cli

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace spinhop::cli {
 
-// Adds every subcommand; each runs from its parse callback.
-void register_commands(CLI::App& app);
-
-void register_recall(CLI::App& app);
+// Adds every subcommand; each runs from its parse callback. command_line is stored in results.
+void register_commands(CLI::App& app, const std::string& command_line);
 
 }  // namespace spinhop::cli

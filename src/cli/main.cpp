@@ -1,32 +1,108 @@
 // spinhop: batch Monte-Carlo simulation of all-spintronic DW-MTJ Hopfield networks.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 
 #include "commands.hpp"
 #include "spinhop/errors.hpp"
+#include "spinhop/results_file.hpp"
 #include "spinhop/version.hpp"
 
+namespace {
+
+// TOML configs for `spinhop run`: top-level keys are the run command's options (a [run] section
+// works too).
+class RunConfigFormat : public CLI::ConfigTOML {
+ public:
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    std::vector<CLI::ConfigItem> items = CLI::ConfigTOML::from_config(input);
+    for (CLI::ConfigItem& item : items) {
+      if (item.parents.empty()) item.parents = {"run"};
+    }
+    return items;
+  }
+};
+
+std::string join_args(int argc, char** argv) {
+  std::string s = "spinhop";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    const bool plain = !a.empty() && a.find_first_of(" \t\"'$\\`") == std::string::npos;
+    s += " " + (plain ? a : "'" + a + "'");
+  }
+  return s;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  const std::string command_line = join_args(argc, argv);
   CLI::App app{"spinhop " SPINHOP_VERSION
                ": Monte-Carlo simulator of all-spintronic (DW-MTJ) Hopfield networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("spinhop ") + SPINHOP_VERSION + " (" +
                                         SPINHOP_GIT_SHA + ")");
-  spinhop::cli::register_commands(app);
+  app.config_formatter(std::make_shared<RunConfigFormat>());
+  app.set_config("--config", "", "TOML configuration of `spinhop run`");
+  app.allow_config_extras(false);
+  spinhop::cli::register_commands(app, command_line);
+
+  // `spinhop run FILE [...]` and `spinhop run --from RESULTS.h5 [...]` read their configuration
+  // through the top-level --config, so the command line overrides it
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string temp_config;
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const spinhop::Interrupted& e) {
-    std::fprintf(stderr, "spinhop: interrupted: %s\n", e.what());
-    return 130;
+    if (!args.empty() && args[0] == "run") {
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        const bool from = args[i] == "--from" && i + 1 < args.size();
+        const bool eq_from = args[i].rfind("--from=", 0) == 0;
+        if (from || eq_from) {
+          const std::string h5 = from ? args[i + 1] : args[i].substr(7);
+          const std::string toml = spinhop::read_results_header(h5).config_toml;
+          temp_config = (std::filesystem::temp_directory_path() /
+                         ("spinhop-from-" + std::to_string(getpid()) + ".toml")).string();
+          std::ofstream(temp_config) << toml;
+          args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + (from ? 2 : 1));
+          args.insert(args.begin(), {"--config", temp_config});
+          break;
+        }
+      }
+      if (args.size() > 1 && args[0] == "run" && !args[1].empty() && args[1][0] != '-') {
+        if (!std::filesystem::is_regular_file(args[1])) {
+          throw spinhop::IoError("config file '" + args[1] + "' does not exist");
+        }
+        const std::string file = args[1];
+        args.erase(args.begin() + 1);
+        args.insert(args.begin(), {"--config", file});
+      }
+    }
   } catch (const spinhop::Error& e) {
     std::fprintf(stderr, "spinhop: error: %s\n", e.what());
     return 2;
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+  int rc = 0;
+  try {
+    app.parse(args);
+  } catch (const CLI::ConfigError& e) {
+    std::fprintf(stderr, "spinhop: error: configuration file: %s (a key that is not an option of `spinhop run`?)\n", e.what());
+    rc = 2;
+  } catch (const CLI::ParseError& e) {
+    rc = app.exit(e);
+  } catch (const spinhop::Interrupted& e) {
+    std::fprintf(stderr, "\nspinhop: interrupted %s\n", e.what());
+    rc = 130;
+  } catch (const spinhop::Error& e) {
+    std::fprintf(stderr, "spinhop: error: %s\n", e.what());
+    rc = 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "spinhop: internal error: %s\n", e.what());
-    return 3;
+    rc = 3;
   }
-  return 0;
+  if (!temp_config.empty()) std::filesystem::remove(temp_config);
+  return rc;
 }

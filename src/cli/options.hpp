@@ -1,38 +1,28 @@
-// Command-line options shared by the spinhop subcommands: every model parameter, variation,
-// backend and run settings. Values are SI; the help text gives each unit.
+// The command line: one table of the options that define a run's results (CLI flags, TOML config
+// keys and the stored config are generated from it, so they cannot drift apart), and the run
+// control options.
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <cstdint>
 #include <string>
 
-#include "spinhop/backend.hpp"
-#include "spinhop/model.hpp"
-#include "spinhop/variation.hpp"
+#include "spinhop/experiment.hpp"
 
 namespace spinhop::cli {
 
-struct CommonOptions {
-  ModelParams model;
-  VariationSigmas sigma;
-  std::string vdw_rule = "authors";
-  std::string load_mode = "fixed";
-  std::string backend = "auto";
-  std::string precision = "float";
-  int threads = 0;
-  int device = 0;
-  std::uint64_t seed = 1;
-  std::uint64_t trials = 100;
-  std::uint64_t batch = 0;
-  bool quiet = false;
+// Which task-specific options a subcommand offers.
+enum class TaskOptions { Recall, Images, MaxCut, All };
 
-  // Resolve the string choices into the model; validates every parameter.
-  void finalize();
-  BackendOptions backend_options() const { return BackendOptions{backend, threads, device}; }
-};
+// Adds every result-defining option, bound to c.
+void add_experiment_options(CLI::App& app, ExperimentConfig& c, TaskOptions which);
+// Adds the run-control options (backend, output, resume, shard, progress...).
+void add_control_options(CLI::App& app, RunControl& r);
 
-void add_model_options(CLI::App& app, CommonOptions& o);
-void add_variation_options(CLI::App& app, CommonOptions& o);
-void add_run_options(CLI::App& app, CommonOptions& o);
+// The resolved config as TOML (key = value, keys as the option names, full precision): stored in
+// every results file and accepted by `spinhop run FILE`. Paths are made absolute.
+std::string to_toml(const ExperimentConfig& c);
+
+// Makes the image and graph paths absolute (so a stored config re-runs from anywhere).
+void absolutize_paths(ExperimentConfig& c);
 
 }  // namespace spinhop::cli

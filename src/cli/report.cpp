@@ -23,11 +23,21 @@ std::string si(double value, const char* unit, int digits) {
   return "0 " + std::string(unit);
 }
 
-void print_point_summary(const PointSummary& s, const ThroughputFigures& tp) {
+void print_point_summary(const PointSummary& s, const ThroughputFigures& tp, bool throughput) {
   std::printf("  success rate        %.4f (%llu/%llu)\n", s.success_rate,
               static_cast<unsigned long long>(std::llround(s.success_rate * s.trials)),
               static_cast<unsigned long long>(s.trials));
-  std::printf("  bit accuracy        mean %.5f  min %.4f\n", s.bit_accuracy.mean, s.bit_accuracy.min);
+  if (s.bit_accuracy.count > 0) {
+    std::printf("  bit accuracy        mean %.5f  min %.4f\n", s.bit_accuracy.mean, s.bit_accuracy.min);
+  }
+  if (s.cut.count > 0) {
+    std::printf("  cut                 mean %.2f  max %.0f  gap to reference mean %.2f%%\n", s.cut.mean,
+                s.cut.max, 100 * s.gap.mean);
+  }
+  if (!std::isnan(s.hopfield_agreement)) {
+    std::printf("  ideal Hopfield      same final state in %.4f of trials, its success %.4f\n",
+                s.hopfield_agreement, s.hopfield_success_rate);
+  }
   std::printf("  converged           %llu/%llu (trials with undecided bits: %llu)\n",
               static_cast<unsigned long long>(s.converged), static_cast<unsigned long long>(s.trials),
               static_cast<unsigned long long>(s.undecided_trials));
@@ -40,6 +50,7 @@ void print_point_summary(const PointSummary& s, const ThroughputFigures& tp) {
   std::printf("  power               exact %s, paper model %s\n", si(s.power_exact, "W").c_str(),
               si(s.power_paper, "W").c_str());
   std::printf("  steps per trial     mean %.0f  max %.0f\n", s.steps.mean, s.steps.max);
+  if (!throughput) return;
   std::printf("  throughput          %.1f trials/s, %s device-updates/s (%.2f s)\n",
               tp.trials_per_second, si(tp.device_updates_per_second, "", 3).c_str(), tp.seconds);
 }

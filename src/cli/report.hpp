@@ -16,6 +16,6 @@ struct ThroughputFigures {
   double device_updates_per_second = 0;
 };
 
-void print_point_summary(const PointSummary& s, const ThroughputFigures& tp);
+void print_point_summary(const PointSummary& s, const ThroughputFigures& tp, bool throughput = true);
 
 }  // namespace spinhop::cli

@@ -1,0 +1,97 @@
+// Cross-validation against SPICE (issue 8): one trial of a point written as an ngspice netlist,
+// ngspice run in batch mode, and its output read back.
+//
+// The netlist is the circuit of model.md section 2 with every device, source and voltage error of
+// the trial exactly as spinhop builds it (device_physical, neuron_v_dw, neuron_v_in, device_w).
+// Each DW-MTJ is a behavioural subcircuit: the wall position is the voltage (in nm) on a 1 F
+// capacitor charged by a current equal to the wall velocity, clamped to the track; the MTJ a
+// position-dependent conductance; the track a resistor with a 0 V sense source. ngspice integrates
+// it with its own variable-step Gear method, independently of spinhop's explicit integrator.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spinhop/trial_setup.hpp"
+
+namespace spinhop {
+
+struct NetlistOptions {
+  // Simulated time [s]. 0: until spinhop's own time to solution of this trial (CPU, double) plus
+  // 10% and 10 ns, at most t_max; t_max for a trial that does not converge.
+  double t_stop = 0;
+  // Print step of the output file [s]: ngspice's waveforms are linearised onto this grid.
+  double t_step = 1e-11;
+  // Largest internal time step of ngspice [s] (.tran TMAX); its error control picks smaller ones.
+  double t_max_step = 1e-11;
+  // Also write each neuron's V_DW and input source currents [A] (the total power and energy are
+  // always written).
+  bool currents = true;
+  // Axon positions written besides the somas: -1 all, 0 none, m > 0 the first m axons in device
+  // order (i*N + j, i != j).
+  int trace_axons = -1;
+  // Where the .control section writes the waveforms (wrdata); relative to ngspice's working
+  // directory.
+  std::string output = "spinhop_ngspice.dat";
+  // Title line of the netlist.
+  std::string title;
+  // Track-end clamp stiffness [(m/s)/nm]: a wall a distance d beyond an end is pulled back at
+  // kclamp * d, a relaxation time of 1 / (1e9 kclamp) s. Large enough to stop a wall within
+  // 1e-4 nm, small enough for ngspice's step control.
+  double kclamp = 1e6;
+  // Conductance of a closed input switch [S]: holds the dendrite within ~1e-6 of V_C.
+  double g_switch = 1e4;
+  // The switch opens over t_ramp centred on t_load: its conductance falls geometrically by 12
+  // decades (a dendrite lets go near the middle), then linearly to 0 over another t_ramp [s].
+  double t_ramp = 1e-12;
+};
+
+// The netlist of trial `local` of the point. Throws ParameterError for what SPICE cannot
+// represent here: the stationary load mode, thermal noise and depinning.
+std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const NetlistOptions& opt);
+
+// Writes the netlist to `path`; throws IoError when the file cannot be written.
+void write_ngspice_netlist(const std::string& path, const PointSpec& spec, std::uint64_t local,
+                           const NetlistOptions& opt);
+
+// Waveforms of one ngspice run (SI units).
+struct NgspiceTrace {
+  int n = 0;                                // neurons
+  std::vector<double> t;                    // [s]
+  std::vector<std::vector<double>> soma_x;  // [soma j][time] [m]
+  std::vector<int> axon_device;             // device index i*N + j of each traced axon
+  std::vector<std::vector<double>> axon_x;  // [traced axon][time] [m]
+  std::vector<double> speed;                // sum over every wall of |velocity| [m/s]
+  std::vector<double> power;                // total power delivered by the sources [W]
+  std::vector<double> energy;               // source energy since t = 0 [J]
+  std::vector<std::vector<double>> i_vdw;   // [neuron][time] V_DW source current [A] (if written)
+  std::vector<std::vector<double>> i_in;    // [neuron][time] input source current [A] (if written)
+
+  // Time to solution: the last time the summed wall speed fell below v_tol, interpolated between
+  // samples (every wall then moves slower than v_tol, which includes walls pinned at a track
+  // end, whose clamped velocity is 0). NaN when the walls still move at the last sample. [s]
+  double solution_time(double v_tol) const;
+  // Linear interpolation of a waveform of this trace at time t (clamped to the ends).
+  double at(const std::vector<double>& wave, double time) const;
+  // Source energy up to time t [J].
+  double energy_at(double time) const { return at(energy, time); }
+};
+
+// Reads the wrdata file a netlist of ngspice_netlist() writes. Throws IoError.
+NgspiceTrace read_ngspice_output(const std::string& path);
+
+// Read-out of the somas at the last sample: 1, 0 or -1 (undecided), with each soma's own track
+// length and the point's thresholds.
+std::vector<int> ngspice_readout(const NgspiceTrace& trace, const PointSpec& spec,
+                                 std::uint64_t local);
+
+// Whether an ngspice executable is on the PATH.
+bool ngspice_available();
+
+// Runs `ngspice -b netlist` (stdout and stderr to log_path, or to netlist + ".log" when empty) and
+// returns the wall time it took [s]. Throws IoError when ngspice is missing, exits with an error,
+// or its log reports an error ("timestep too small", a parse error).
+double run_ngspice(const std::string& netlist_path, const std::string& log_path = "");
+
+}  // namespace spinhop

@@ -1,0 +1,115 @@
+// The HDF5 results file (docs/output-format.md): a versioned, self-describing record of a run.
+// Written in SWMR mode and flushed after every batch, so a run killed at any moment leaves a file
+// that opens (SWMR readers, spinhop) and resumes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spinhop/experiment.hpp"
+#include "spinhop/runner.hpp"
+
+namespace spinhop {
+
+constexpr const char* kResultsFileType = "spinhop-results";
+constexpr int kResultsFormatVersion = 1;
+
+// Root attributes and the sweep-point table.
+struct ResultsHeader {
+  std::string spinhop_version, git_sha, backend, device, created, command_line, config_toml,
+      task, precision;
+  std::uint64_t seed = 0, trials_per_point = 0, points = 0, shard_index = 0, shard_count = 1;
+  int words = 1;                  // 64-bit words per trial for the bit-packed final states
+  int groups = 0;                 // images / graphs per point (per-group summaries), 0 = none
+  std::vector<SweepAxis> axes;    // swept parameters
+  std::vector<std::vector<double>> point_values;  // [point][axis]
+  std::vector<int> point_neurons;                 // [point]
+  std::vector<std::vector<double>> references;    // [point][group]: max-cut reference optimum
+  std::vector<std::vector<std::string>> reference_kinds;  // [point][group]: exact/known/none
+  std::vector<std::vector<std::string>> group_names;      // [point][group]: image / graph names
+  double target = 1.0;            // max-cut P(target) fraction of the reference
+  int traces = 0;                 // traces per point
+};
+
+// One trial's row.
+struct TrialRow {
+  TrialRecord record;
+  std::vector<std::uint64_t> state, undecided;  // `words` each
+};
+
+// A waveform of one trial, on the integrator's time points.
+struct Trace {
+  std::uint64_t point = 0, trial = 0;
+  int n = 0;
+  std::vector<std::pair<int, int>> axons;  // (i, j): axon of neuron i onto dendrite j
+  std::vector<double> t;                   // [s]
+  std::vector<int> phase;                  // 0 loading, 1 relaxing
+  std::vector<double> soma_x;              // [step][n] soma positions [m]
+  std::vector<double> soma_current;        // [step][n] soma track currents [A]
+  std::vector<double> axon_x;              // [step][axons] [m]
+  std::vector<double> power;               // [step] source power [W]
+};
+
+// Integrates trial `local` of a point on the CPU reference and records its waveform: every soma
+// and the given axons (i, j) at every integrator step.
+Trace record_trace(const PointSpec& spec, std::uint64_t point, std::uint64_t local,
+                   Precision precision, const std::vector<std::pair<int, int>>& axons);
+
+class ResultsWriter {
+ public:
+  // New file (IoError if it exists and !force, or cannot be created).
+  static std::unique_ptr<ResultsWriter> create(const std::string& path, const ResultsHeader& h,
+                                               bool force);
+  // Reopen a file for --resume: checks it is a spinhop results file of the same run (same
+  // result-defining config, seed and shard), rewrites its committed rows into a fresh file and
+  // continues from there.
+  static std::unique_ptr<ResultsWriter> resume(const std::string& path, const ResultsHeader& h);
+  ~ResultsWriter();
+
+  std::uint64_t committed() const { return committed_; }
+  // Appends a batch of rows and flushes: once this returns, the rows survive any crash.
+  void append(const std::vector<TrialRow>& rows);
+  // Trace slot k = point * traces + k-th trial of the point; false if already written.
+  bool has_trace(std::uint64_t slot) const;
+  void write_trace(std::uint64_t slot, const Trace& tr);
+  // Per-point and per-group summaries recomputed from every committed row; marks the file
+  // complete.
+  void finish();
+  void close();
+
+  struct Impl;  // HDF5 handles (src/results_file.cpp)
+
+ private:
+  ResultsWriter() = default;
+  std::unique_ptr<Impl> impl_;
+  std::uint64_t committed_ = 0;
+};
+
+// Everything a results file holds (committed rows only).
+struct ResultsContent {
+  ResultsHeader header;
+  std::vector<TrialRow> rows;
+  bool complete = false;  // the run finished and wrote its summary
+  std::vector<Trace> traces;
+};
+ResultsContent read_results(const std::string& path, bool with_traces = false);
+
+// Reads just the header (fast).
+ResultsHeader read_results_header(const std::string& path);
+
+// Summaries of a set of rows, per point (and per group of a point).
+struct GroupSummary {
+  std::uint64_t point = 0;
+  int group = -1;
+  PointSummary summary;
+  double cut_mean = 0, cut_best = 0, p_target = 0, gap_mean = 0;  // max-cut
+};
+std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows);
+std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows);
+
+// Merge shard files of one run into `out` (IoError / InputError naming the problem).
+void merge_results(const std::string& out, const std::vector<std::string>& shards, bool force);
+
+}  // namespace spinhop

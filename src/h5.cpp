@@ -1,0 +1,207 @@
+#include "h5.hpp"
+
+#include <cstring>
+
+#include "spinhop/errors.hpp"
+
+namespace spinhop::h5 {
+
+void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+namespace {
+
+herr_t collect(unsigned n, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<std::string*>(data);
+  // the outermost entries (n = 0) say what the API call was doing; keep two levels
+  if (n < 2 && e->desc != nullptr && *e->desc) {
+    if (!out->empty()) *out += "; ";
+    *out += e->desc;
+  }
+  return 0;
+}
+
+Handle typed(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
+  return Handle(check(id, what), close);
+}
+
+}  // namespace
+
+std::string error_stack() {
+  std::string s;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &s);
+  H5Eclear2(H5E_DEFAULT);
+  return s.empty() ? "HDF5 error" : s;
+}
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw IoError(what + ": " + error_stack());
+  return id;
+}
+
+void check_status(herr_t status, const std::string& what) {
+  if (status < 0) throw IoError(what + ": " + error_stack());
+}
+
+Handle file_handle(hid_t id, const std::string& what) { return typed(id, H5Fclose, what); }
+Handle group_handle(hid_t id, const std::string& what) { return typed(id, H5Gclose, what); }
+Handle dataset_handle(hid_t id, const std::string& what) { return typed(id, H5Dclose, what); }
+Handle space_handle(hid_t id, const std::string& what) { return typed(id, H5Sclose, what); }
+Handle type_handle(hid_t id, const std::string& what) { return typed(id, H5Tclose, what); }
+Handle plist_handle(hid_t id, const std::string& what) { return typed(id, H5Pclose, what); }
+Handle attr_handle(hid_t id, const std::string& what) { return typed(id, H5Aclose, what); }
+
+namespace {
+
+Handle string_type() {
+  Handle t = type_handle(H5Tcopy(H5T_C_S1), "string type");
+  check_status(H5Tset_size(t, H5T_VARIABLE), "string type");
+  check_status(H5Tset_cset(t, H5T_CSET_UTF8), "string type");
+  return t;
+}
+
+void write_scalar(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* v) {
+  Handle space = space_handle(H5Screate(H5S_SCALAR), name);
+  Handle a = attr_handle(H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT),
+                         std::string("attribute ") + name);
+  check_status(H5Awrite(a, mem_type, v), std::string("attribute ") + name);
+}
+
+}  // namespace
+
+void write_attr(hid_t obj, const char* name, const std::string& value) {
+  Handle t = string_type();
+  const char* p = value.c_str();
+  write_scalar(obj, name, t, t, &p);
+}
+
+void write_attr(hid_t obj, const char* name, std::int64_t value) {
+  write_scalar(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+void write_attr(hid_t obj, const char* name, std::uint64_t value) {
+  write_scalar(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+void write_attr(hid_t obj, const char* name, double value) {
+  write_scalar(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+void write_attr(hid_t obj, const char* name, const std::vector<std::string>& values) {
+  Handle t = string_type();
+  const hsize_t n = values.size();
+  Handle space = space_handle(H5Screate_simple(1, &n, nullptr), name);
+  Handle a = attr_handle(H5Acreate2(obj, name, t, space, H5P_DEFAULT, H5P_DEFAULT),
+                         std::string("attribute ") + name);
+  std::vector<const char*> p;
+  for (const auto& v : values) p.push_back(v.c_str());
+  if (n > 0) check_status(H5Awrite(a, t, p.data()), std::string("attribute ") + name);
+}
+
+bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
+
+std::string read_string_attr(hid_t obj, const char* name) {
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle t = string_type();
+  char* p = nullptr;
+  check_status(H5Aread(a, t, &p), std::string("attribute ") + name);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  return s;
+}
+
+std::int64_t read_int_attr(hid_t obj, const char* name) {
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  std::int64_t v = 0;
+  check_status(H5Aread(a, H5T_NATIVE_INT64, &v), std::string("attribute ") + name);
+  return v;
+}
+
+double read_double_attr(hid_t obj, const char* name) {
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  double v = 0;
+  check_status(H5Aread(a, H5T_NATIVE_DOUBLE, &v), std::string("attribute ") + name);
+  return v;
+}
+
+std::vector<std::string> read_strings_attr(hid_t obj, const char* name) {
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle space = space_handle(H5Aget_space(a), name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<char*> p(static_cast<std::size_t>(n > 0 ? n : 0), nullptr);
+  Handle t = string_type();
+  if (n > 0) check_status(H5Aread(a, t, p.data()), std::string("attribute ") + name);
+  std::vector<std::string> out;
+  for (char* c : p) {
+    out.emplace_back(c ? c : "");
+    H5free_memory(c);
+  }
+  return out;
+}
+
+Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width,
+                         std::size_t chunk_rows, bool compress) {
+  const int rank = width > 1 ? 2 : 1;
+  const hsize_t dims[2] = {0, static_cast<hsize_t>(width)};
+  const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(width)};
+  const hsize_t chunk[2] = {static_cast<hsize_t>(chunk_rows), static_cast<hsize_t>(width)};
+  Handle space = space_handle(H5Screate_simple(rank, dims, maxdims), name);
+  Handle dcpl = plist_handle(H5Pcreate(H5P_DATASET_CREATE), name);
+  check_status(H5Pset_chunk(dcpl, rank, chunk), name);
+  if (compress) {
+    check_status(H5Pset_shuffle(dcpl), name);
+    check_status(H5Pset_deflate(dcpl, 1), name);
+  }
+  return dataset_handle(H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                        std::string("creating dataset ") + name);
+}
+
+Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t rows, int width) {
+  const int rank = width > 1 ? 2 : 1;
+  const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
+  Handle space = space_handle(H5Screate_simple(rank, dims, nullptr), name);
+  return dataset_handle(
+      H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      std::string("creating dataset ") + name);
+}
+
+std::uint64_t rows_of(hid_t dset) {
+  Handle space = space_handle(H5Dget_space(dset), "dataset space");
+  hsize_t dims[2] = {0, 0};
+  check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "dataset size");
+  return dims[0];
+}
+
+void write_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows, int width,
+                const void* data) {
+  if (rows == 0) return;
+  const int rank = width > 1 ? 2 : 1;
+  Handle space0 = space_handle(H5Dget_space(dset), "dataset space");
+  hsize_t dims[2] = {0, 0};
+  check_status(H5Sget_simple_extent_dims(space0, dims, nullptr), "dataset size");
+  if (at + rows > dims[0]) {
+    const hsize_t grown[2] = {at + rows, static_cast<hsize_t>(width)};
+    check_status(H5Dset_extent(dset, grown), "extending a dataset");
+  }
+  Handle space = space_handle(H5Dget_space(dset), "dataset space");
+  const hsize_t start[2] = {at, 0};
+  const hsize_t count[2] = {rows, static_cast<hsize_t>(width)};
+  check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+               "selecting rows");
+  Handle mem = space_handle(H5Screate_simple(rank, count, nullptr), "memory space");
+  check_status(H5Dwrite(dset, mem_type, mem, space, H5P_DEFAULT, data), "writing rows");
+}
+
+void read_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows, int width,
+               void* data) {
+  if (rows == 0) return;
+  const int rank = width > 1 ? 2 : 1;
+  Handle space = space_handle(H5Dget_space(dset), "dataset space");
+  const hsize_t start[2] = {at, 0};
+  const hsize_t count[2] = {rows, static_cast<hsize_t>(width)};
+  check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+               "selecting rows");
+  Handle mem = space_handle(H5Screate_simple(rank, count, nullptr), "memory space");
+  check_status(H5Dread(dset, mem_type, mem, space, H5P_DEFAULT, data), "reading rows");
+}
+
+}  // namespace spinhop::h5

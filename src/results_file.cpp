@@ -1,0 +1,947 @@
+// The HDF5 results file. Layout (docs/output-format.md):
+//
+//   /                root attributes: file type, format version, provenance, config (TOML)
+//   /points/         the sweep-point table: index, neurons, one dataset per swept parameter,
+//                    max-cut references [point][group]
+//   /trials/         one extendible dataset per per-trial field, plus the bit-packed final states
+//                    and `committed`, the number of complete rows
+//   /summary/        per-point and per-group statistics, written when the run finishes
+//   /traces/         waveforms of the first K trials of every point (optional)
+//
+// Every object is created before the file switches to SWMR writing; afterwards a batch only
+// extends and writes existing datasets, then bumps `committed` and flushes, so the file on disk
+// is consistent at any moment and readers take `committed` rows.
+#include "spinhop/results_file.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "h5.hpp"
+#include "spinhop/errors.hpp"
+
+namespace spinhop {
+
+namespace fs = std::filesystem;
+using h5::Handle;
+
+namespace {
+
+constexpr std::size_t kChunkRows = 4096;
+
+// --- per-trial columns -------------------------------------------------------------------------
+
+struct Column {
+  const char* name;
+  hid_t file_type;        // integer columns store in their own width; reals as f64
+  bool real;
+  const char* unit;
+  const char* description;
+  std::function<double(const TrialRecord&)> get;
+  std::function<void(TrialRecord&, double)> set;
+};
+
+const std::vector<Column>& columns() {
+  static const std::vector<Column> cols = {
+      {"point", H5T_STD_U32LE, false, "1", "sweep point index (row of /points)",
+       [](const TrialRecord& r) { return static_cast<double>(r.point); },
+       [](TrialRecord& r, double v) { r.point = static_cast<std::uint64_t>(v); }},
+      {"trial", H5T_STD_U64LE, false, "1", "trial index inside its point; global index = point * trials_per_point + trial",
+       [](const TrialRecord& r) { return static_cast<double>(r.trial); },
+       [](TrialRecord& r, double v) { r.trial = static_cast<std::uint64_t>(v); }},
+      {"converged", H5T_STD_U8LE, false, "1", "1 if every wall stopped before t_max",
+       [](const TrialRecord& r) { return static_cast<double>(r.outcome.converged); },
+       [](TrialRecord& r, double v) { r.outcome.converged = static_cast<int>(v); }},
+      {"t_solution", H5T_IEEE_F64LE, true, "s", "time from the start of loading to convergence (t_max if not converged)",
+       [](const TrialRecord& r) { return r.outcome.t_solution; },
+       [](TrialRecord& r, double v) { r.outcome.t_solution = v; }},
+      {"t_load", H5T_IEEE_F64LE, true, "s", "time the input sources were switched off",
+       [](const TrialRecord& r) { return r.outcome.t_switch; },
+       [](TrialRecord& r, double v) { r.outcome.t_switch = v; }},
+      {"steps", H5T_STD_I64LE, false, "1", "integrator steps",
+       [](const TrialRecord& r) { return static_cast<double>(r.outcome.steps); },
+       [](TrialRecord& r, double v) { r.outcome.steps = static_cast<long long>(v); }},
+      {"energy_exact", H5T_IEEE_F64LE, true, "J", "energy delivered by every source up to t_solution",
+       [](const TrialRecord& r) { return r.outcome.energy; },
+       [](TrialRecord& r, double v) { r.outcome.energy = v; }},
+      {"energy_paper", H5T_IEEE_F64LE, true, "J", "the paper's analytic energy model at this trial's t_solution",
+       [](const TrialRecord& r) { return r.energy_paper; },
+       [](TrialRecord& r, double v) { r.energy_paper = v; }},
+      {"success", H5T_STD_I8LE, false, "1", "read-out equals the target (pattern / image / optimum cut) or its inverse",
+       [](const TrialRecord& r) { return static_cast<double>(r.score.success); },
+       [](TrialRecord& r, double v) { r.score.success = static_cast<int>(v); }},
+      {"bit_accuracy", H5T_IEEE_F64LE, true, "1", "fraction of bits equal to the target or its inverse (NaN for max-cut)",
+       [](const TrialRecord& r) { return r.score.bit_accuracy; },
+       [](TrialRecord& r, double v) { r.score.bit_accuracy = v; }},
+      {"undecided", H5T_STD_I32LE, false, "1", "somas read neither 0 nor 1",
+       [](const TrialRecord& r) { return static_cast<double>(r.outcome.undecided); },
+       [](TrialRecord& r, double v) { r.outcome.undecided = static_cast<int>(v); }},
+      {"target", H5T_STD_I32LE, false, "1", "recall: closest stored pattern; images: image id; max-cut: graph id",
+       [](const TrialRecord& r) { return static_cast<double>(r.score.target); },
+       [](TrialRecord& r, double v) { r.score.target = static_cast<int>(v); }},
+      {"cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: total weight of the cut edges (NaN otherwise)",
+       [](const TrialRecord& r) { return r.score.cut; },
+       [](TrialRecord& r, double v) { r.score.cut = v; }},
+      {"cut_fraction", H5T_IEEE_F64LE, true, "1", "max-cut: cut / total edge weight",
+       [](const TrialRecord& r) { return r.score.cut_fraction; },
+       [](TrialRecord& r, double v) { r.score.cut_fraction = v; }},
+      {"gap", H5T_IEEE_F64LE, true, "1", "max-cut: 1 - cut / reference optimum",
+       [](const TrialRecord& r) { return r.score.gap; },
+       [](TrialRecord& r, double v) { r.score.gap = v; }},
+      {"hopfield_agrees", H5T_STD_I8LE, false, "1", "the ideal discrete Hopfield network reached the same state (-1: not run)",
+       [](const TrialRecord& r) { return static_cast<double>(r.score.hopfield_agrees); },
+       [](TrialRecord& r, double v) { r.score.hopfield_agrees = static_cast<int>(v); }},
+      {"hopfield_success", H5T_STD_I8LE, false, "1", "the ideal network's success (-1: not run)",
+       [](const TrialRecord& r) { return static_cast<double>(r.score.hopfield_success); },
+       [](TrialRecord& r, double v) { r.score.hopfield_success = static_cast<int>(v); }},
+      {"hopfield_accuracy", H5T_IEEE_F64LE, true, "1", "the ideal network's bit accuracy",
+       [](const TrialRecord& r) { return r.score.hopfield_accuracy; },
+       [](TrialRecord& r, double v) { r.score.hopfield_accuracy = v; }},
+      {"hopfield_cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: the ideal network's cut",
+       [](const TrialRecord& r) { return r.score.hopfield_cut; },
+       [](TrialRecord& r, double v) { r.score.hopfield_cut = v; }},
+  };
+  return cols;
+}
+
+// --- per-point summary columns -----------------------------------------------------------------
+
+struct SummaryColumn {
+  std::string name;
+  const char* unit;
+  std::function<double(const PointSummary&)> get;
+};
+
+const std::vector<SummaryColumn>& summary_columns() {
+  auto stats = [](const char* base, const char* unit, Stats PointSummary::*m) {
+    std::vector<SummaryColumn> v;
+    const std::string b = base;
+    auto add = [&](const char* suffix, double Stats::*f) {
+      v.push_back({b + "_" + suffix, unit, [m, f](const PointSummary& s) { return s.*m.*f; }});
+    };
+    add("mean", &Stats::mean);
+    add("std", &Stats::stddev);
+    add("median", &Stats::median);
+    add("q05", &Stats::q05);
+    add("q25", &Stats::q25);
+    add("q75", &Stats::q75);
+    add("q95", &Stats::q95);
+    add("min", &Stats::min);
+    add("max", &Stats::max);
+    return v;
+  };
+  static const std::vector<SummaryColumn> cols = [&] {
+    std::vector<SummaryColumn> c = {
+        {"trials", "1", [](const PointSummary& s) { return static_cast<double>(s.trials); }},
+        {"converged", "1", [](const PointSummary& s) { return static_cast<double>(s.converged); }},
+        {"success_rate", "1", [](const PointSummary& s) { return s.success_rate; }},
+        {"undecided_trials", "1", [](const PointSummary& s) { return static_cast<double>(s.undecided_trials); }},
+        {"power_exact", "W", [](const PointSummary& s) { return s.power_exact; }},
+        {"power_paper", "W", [](const PointSummary& s) { return s.power_paper; }},
+        {"hopfield_agreement", "1", [](const PointSummary& s) { return s.hopfield_agreement; }},
+        {"hopfield_success_rate", "1", [](const PointSummary& s) { return s.hopfield_success_rate; }},
+        {"device_updates", "1", [](const PointSummary& s) { return s.device_updates; }},
+    };
+    for (auto& x : stats("bit_accuracy", "1", &PointSummary::bit_accuracy)) c.push_back(x);
+    for (auto& x : stats("t_solution", "s", &PointSummary::t_solution)) c.push_back(x);
+    for (auto& x : stats("energy_exact", "J", &PointSummary::energy_exact)) c.push_back(x);
+    for (auto& x : stats("energy_paper", "J", &PointSummary::energy_paper)) c.push_back(x);
+    for (auto& x : stats("edp_exact", "J s", &PointSummary::edp_exact)) c.push_back(x);
+    for (auto& x : stats("edp_paper", "J s", &PointSummary::edp_paper)) c.push_back(x);
+    for (auto& x : stats("steps", "1", &PointSummary::steps)) c.push_back(x);
+    for (auto& x : stats("cut", "edge weight", &PointSummary::cut)) c.push_back(x);
+    for (auto& x : stats("gap", "1", &PointSummary::gap)) c.push_back(x);
+    for (auto& x : stats("hopfield_cut", "edge weight", &PointSummary::hopfield_cut)) c.push_back(x);
+    return c;
+  }();
+  return cols;
+}
+
+struct GroupColumn {
+  const char* name;
+  const char* unit;
+  const char* description;
+  std::function<double(const GroupSummary&)> get;
+};
+
+const std::vector<GroupColumn>& group_columns() {
+  static const std::vector<GroupColumn> cols = {
+      {"point", "1", "sweep point", [](const GroupSummary& g) { return static_cast<double>(g.point); }},
+      {"group", "1", "image id / graph id", [](const GroupSummary& g) { return static_cast<double>(g.group); }},
+      {"trials", "1", "trials of this group", [](const GroupSummary& g) { return static_cast<double>(g.summary.trials); }},
+      {"success_rate", "1", "images: recalled exactly; max-cut: reached the reference optimum",
+       [](const GroupSummary& g) { return g.summary.success_rate; }},
+      {"bit_accuracy_mean", "1", "mean bit accuracy", [](const GroupSummary& g) { return g.summary.bit_accuracy.mean; }},
+      {"t_solution_mean", "s", "mean time to solution of converged trials",
+       [](const GroupSummary& g) { return g.summary.t_solution.mean; }},
+      {"cut_mean", "edge weight", "max-cut: mean cut", [](const GroupSummary& g) { return g.cut_mean; }},
+      {"cut_best", "edge weight", "max-cut: best of the group's trials (best-of-K)",
+       [](const GroupSummary& g) { return g.cut_best; }},
+      {"p_target", "1", "max-cut: fraction of trials reaching target * reference",
+       [](const GroupSummary& g) { return g.p_target; }},
+      {"gap_mean", "1", "max-cut: mean 1 - cut / reference", [](const GroupSummary& g) { return g.gap_mean; }},
+  };
+  return cols;
+}
+
+// --- file structure helpers --------------------------------------------------------------------
+
+Handle open_group(hid_t loc, const char* name) {
+  return h5::group_handle(H5Gopen2(loc, name, H5P_DEFAULT), std::string("group ") + name);
+}
+Handle make_group(hid_t loc, const char* name) {
+  return h5::group_handle(H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                          std::string("creating group ") + name);
+}
+Handle open_dataset(hid_t loc, const std::string& name) {
+  return h5::dataset_handle(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name);
+}
+
+void describe(hid_t obj, const char* unit, const char* description) {
+  h5::write_attr(obj, "units", std::string(unit));
+  h5::write_attr(obj, "description", std::string(description));
+}
+
+std::string trace_name(std::uint64_t slot) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "trace_%05llu", static_cast<unsigned long long>(slot));
+  return buf;
+}
+
+// Opens a results file for reading; a file whose writer was killed still carries SWMR status
+// flags and opens in SWMR-read mode.
+Handle open_for_reading(const std::string& path) {
+  if (!fs::exists(path)) throw IoError("cannot read '" + path + "': no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError("'" + path + "' is not an HDF5 file (not a spinhop results file)");
+  }
+  Handle fapl = h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), "file access");
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST);
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
+  if (id < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  }
+  Handle f = h5::file_handle(id, "opening '" + path + "'");
+  if (!h5::has_attr(f, "file_type") || h5::read_string_attr(f, "file_type") != kResultsFileType) {
+    throw InputError("'" + path + "' is an HDF5 file but not a spinhop results file (no file_type = " +
+                     std::string(kResultsFileType) + ")");
+  }
+  const std::int64_t version = h5::read_int_attr(f, "format_version");
+  if (version != kResultsFormatVersion) {
+    throw InputError("'" + path + "' has results format version " + std::to_string(version) +
+                     "; this spinhop reads version " + std::to_string(kResultsFormatVersion));
+  }
+  return f;
+}
+
+ResultsHeader read_header(hid_t f) {
+  ResultsHeader h;
+  h.spinhop_version = h5::read_string_attr(f, "spinhop_version");
+  h.git_sha = h5::read_string_attr(f, "git_sha");
+  h.backend = h5::read_string_attr(f, "backend");
+  h.device = h5::read_string_attr(f, "device");
+  h.created = h5::read_string_attr(f, "created");
+  h.command_line = h5::read_string_attr(f, "command_line");
+  h.config_toml = h5::read_string_attr(f, "config");
+  h.task = h5::read_string_attr(f, "task");
+  h.precision = h5::read_string_attr(f, "precision");
+  h.seed = static_cast<std::uint64_t>(h5::read_int_attr(f, "seed"));
+  h.trials_per_point = static_cast<std::uint64_t>(h5::read_int_attr(f, "trials_per_point"));
+  h.points = static_cast<std::uint64_t>(h5::read_int_attr(f, "points"));
+  h.shard_index = static_cast<std::uint64_t>(h5::read_int_attr(f, "shard_index"));
+  h.shard_count = static_cast<std::uint64_t>(h5::read_int_attr(f, "shard_count"));
+  h.words = static_cast<int>(h5::read_int_attr(f, "state_words"));
+  h.groups = static_cast<int>(h5::read_int_attr(f, "groups"));
+  h.traces = static_cast<int>(h5::read_int_attr(f, "traces_per_point"));
+  h.target = h5::read_double_attr(f, "target");
+  Handle pts = open_group(f, "points");
+  const std::vector<std::string> names = h5::read_strings_attr(pts, "parameters");
+  h.point_neurons.resize(h.points);
+  {
+    Handle d = open_dataset(pts, "neurons");
+    h5::read_rows(d, H5T_NATIVE_INT, 0, h.points, 1, h.point_neurons.data());
+  }
+  h.point_values.assign(h.points, std::vector<double>(names.size()));
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    Handle d = open_dataset(pts, names[a]);
+    SweepAxis axis;
+    axis.name = names[a];
+    axis.unit = h5::read_string_attr(d, "units");
+    std::vector<double> col(h.points);
+    h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, h.points, 1, col.data());
+    for (std::uint64_t p = 0; p < h.points; ++p) h.point_values[p][a] = col[p];
+    std::set<double> distinct(col.begin(), col.end());
+    axis.values.assign(distinct.begin(), distinct.end());
+    h.axes.push_back(axis);
+  }
+  if (h.groups > 0) {
+    Handle d = open_dataset(pts, "reference");
+    std::vector<double> flat(h.points * static_cast<std::size_t>(h.groups));
+    h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, h.points, h.groups, flat.data());
+    h.references.assign(h.points, std::vector<double>(h.groups));
+    for (std::uint64_t p = 0; p < h.points; ++p)
+      for (int g = 0; g < h.groups; ++g) h.references[p][g] = flat[p * h.groups + g];
+    const std::vector<std::string> kinds = h5::read_strings_attr(d, "kinds");
+    const std::vector<std::string> gnames = h5::read_strings_attr(d, "group_names");
+    h.reference_kinds.assign(h.points, std::vector<std::string>(h.groups));
+    h.group_names.assign(h.points, std::vector<std::string>(h.groups));
+    for (std::uint64_t p = 0; p < h.points; ++p) {
+      for (int g = 0; g < h.groups; ++g) {
+        const std::size_t k = p * h.groups + g;
+        if (k < kinds.size()) h.reference_kinds[p][g] = kinds[k];
+        if (k < gnames.size()) h.group_names[p][g] = gnames[k];
+      }
+    }
+  }
+  return h;
+}
+
+std::vector<TrialRow> read_rows_of(hid_t f, const ResultsHeader& h, std::uint64_t start,
+                                   std::uint64_t count) {
+  Handle trials = open_group(f, "trials");
+  std::vector<TrialRow> rows(count);
+  std::vector<double> col(count);
+  for (const Column& c : columns()) {
+    Handle d = open_dataset(trials, c.name);
+    h5::read_rows(d, H5T_NATIVE_DOUBLE, start, count, 1, col.data());
+    for (std::uint64_t r = 0; r < count; ++r) c.set(rows[r].record, col[r]);
+  }
+  std::vector<std::uint64_t> bits(count * static_cast<std::size_t>(h.words));
+  for (const char* name : {"state", "undecided_bits"}) {
+    Handle d = open_dataset(trials, name);
+    h5::read_rows(d, H5T_NATIVE_UINT64, start, count, h.words, bits.data());
+    for (std::uint64_t r = 0; r < count; ++r) {
+      auto& dst = std::string(name) == "state" ? rows[r].state : rows[r].undecided;
+      dst.assign(bits.begin() + r * h.words, bits.begin() + (r + 1) * h.words);
+    }
+  }
+  return rows;
+}
+
+std::uint64_t read_committed(hid_t f) {
+  Handle trials = open_group(f, "trials");
+  Handle d = open_dataset(trials, "committed");
+  std::uint64_t c = 0;
+  h5::read_rows(d, H5T_NATIVE_UINT64, 0, 1, 1, &c);
+  return c;
+}
+
+std::vector<Trace> read_traces(hid_t f, const ResultsHeader& h) {
+  std::vector<Trace> out;
+  if (h.traces <= 0) return out;
+  Handle traces = open_group(f, "traces");
+  const std::uint64_t slots = h.points * static_cast<std::uint64_t>(h.traces);
+  for (std::uint64_t s = 0; s < slots; ++s) {
+    Handle g = open_group(traces, trace_name(s).c_str());
+    Handle dt = open_dataset(g, "t");
+    const std::uint64_t steps = h5::rows_of(dt);
+    if (steps == 0) continue;
+    Trace tr;
+    tr.point = static_cast<std::uint64_t>(h5::read_int_attr(g, "point"));
+    tr.trial = static_cast<std::uint64_t>(h5::read_int_attr(g, "trial"));
+    tr.n = static_cast<int>(h5::read_int_attr(g, "neurons"));
+    Handle ax = open_dataset(g, "axon_ids");
+    const std::uint64_t na = h5::rows_of(ax);
+    std::vector<int> ids(na * 2);
+    h5::read_rows(ax, H5T_NATIVE_INT, 0, na, 2, ids.data());
+    for (std::uint64_t a = 0; a < na; ++a) tr.axons.emplace_back(ids[2 * a], ids[2 * a + 1]);
+    tr.t.resize(steps);
+    h5::read_rows(dt, H5T_NATIVE_DOUBLE, 0, steps, 1, tr.t.data());
+    tr.phase.resize(steps);
+    h5::read_rows(open_dataset(g, "phase"), H5T_NATIVE_INT, 0, steps, 1, tr.phase.data());
+    tr.power.resize(steps);
+    h5::read_rows(open_dataset(g, "power"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.power.data());
+    tr.soma_x.resize(steps * tr.n);
+    h5::read_rows(open_dataset(g, "soma_x"), H5T_NATIVE_DOUBLE, 0, steps, tr.n, tr.soma_x.data());
+    tr.soma_current.resize(steps * tr.n);
+    h5::read_rows(open_dataset(g, "soma_current"), H5T_NATIVE_DOUBLE, 0, steps, tr.n,
+                  tr.soma_current.data());
+    if (na > 0) {
+      tr.axon_x.resize(steps * na);
+      h5::read_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps,
+                    static_cast<int>(na), tr.axon_x.data());
+    }
+    out.push_back(std::move(tr));
+  }
+  return out;
+}
+
+// Which (point, trial) row r of a complete shard file holds.
+struct RowIndex {
+  std::uint64_t point, trial;
+};
+
+}  // namespace
+
+// --- writer ------------------------------------------------------------------------------------
+
+struct ResultsWriter::Impl {
+  std::string path;
+  ResultsHeader header;
+  Handle file;
+  Handle trials_group;
+  std::vector<Handle> column_sets;  // in columns() order
+  Handle state_set, undecided_set, committed_set;
+};
+
+namespace {
+
+// Creates a new results file at `tmp` with every object, and leaves it open in SWMR mode.
+std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const ResultsHeader& h) {
+  h5::quiet_errors();
+  auto im = std::make_unique<ResultsWriter::Impl>();
+  Handle fapl = h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), "file access");
+  h5::check_status(H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
+                   "file format bounds");
+  im->file = h5::file_handle(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl),
+                             "cannot create '" + tmp + "'");
+  hid_t f = im->file;
+  // root attributes: a scientist can read the file without our docs
+  h5::write_attr(f, "file_type", std::string(kResultsFileType));
+  h5::write_attr(f, "format_version", static_cast<std::int64_t>(kResultsFormatVersion));
+  h5::write_attr(f, "description",
+                 std::string("spinhop Monte-Carlo results: one row per trial in /trials (units in "
+                             "each dataset's 'units' attribute, SI), sweep points in /points, "
+                             "statistics per point in /summary, waveforms in /traces"));
+  h5::write_attr(f, "spinhop_version", h.spinhop_version);
+  h5::write_attr(f, "git_sha", h.git_sha);
+  h5::write_attr(f, "backend", h.backend);
+  h5::write_attr(f, "device", h.device);
+  h5::write_attr(f, "created", h.created);
+  h5::write_attr(f, "command_line", h.command_line);
+  h5::write_attr(f, "config", h.config_toml);
+  h5::write_attr(f, "task", h.task);
+  h5::write_attr(f, "precision", h.precision);
+  h5::write_attr(f, "seed", static_cast<std::int64_t>(h.seed));
+  h5::write_attr(f, "trials_per_point", static_cast<std::int64_t>(h.trials_per_point));
+  h5::write_attr(f, "points", static_cast<std::int64_t>(h.points));
+  h5::write_attr(f, "shard_index", static_cast<std::int64_t>(h.shard_index));
+  h5::write_attr(f, "shard_count", static_cast<std::int64_t>(h.shard_count));
+  h5::write_attr(f, "state_words", static_cast<std::int64_t>(h.words));
+  h5::write_attr(f, "groups", static_cast<std::int64_t>(h.groups));
+  h5::write_attr(f, "traces_per_point", static_cast<std::int64_t>(h.traces));
+  h5::write_attr(f, "target", h.target);
+
+  // the sweep-point table
+  {
+    Handle pts = make_group(f, "points");
+    std::vector<std::string> names;
+    for (const SweepAxis& a : h.axes) names.push_back(a.name);
+    h5::write_attr(pts, "parameters", names);
+    h5::write_attr(pts, "description",
+                   std::string("one row per sweep point; the trials of point p have global "
+                               "indices p * trials_per_point + trial"));
+    std::vector<std::uint64_t> index(h.points);
+    for (std::uint64_t p = 0; p < h.points; ++p) index[p] = p;
+    Handle di = h5::create_fixed(pts, "index", H5T_STD_U64LE, h.points, 1);
+    h5::write_rows(di, H5T_NATIVE_UINT64, 0, h.points, 1, index.data());
+    describe(di, "1", "sweep point index");
+    Handle dn = h5::create_fixed(pts, "neurons", H5T_STD_I32LE, h.points, 1);
+    h5::write_rows(dn, H5T_NATIVE_INT, 0, h.points, 1, h.point_neurons.data());
+    describe(dn, "1", "neurons of the network (N; the network has N^2 devices)");
+    for (std::size_t a = 0; a < h.axes.size(); ++a) {
+      std::vector<double> col(h.points);
+      for (std::uint64_t p = 0; p < h.points; ++p) col[p] = h.point_values[p][a];
+      Handle d = h5::create_fixed(pts, h.axes[a].name.c_str(), H5T_IEEE_F64LE, h.points, 1);
+      h5::write_rows(d, H5T_NATIVE_DOUBLE, 0, h.points, 1, col.data());
+      describe(d, h.axes[a].unit.c_str(), "swept parameter value at each point");
+    }
+    if (h.groups > 0) {
+      std::vector<double> flat;
+      std::vector<std::string> kinds, gnames;
+      for (std::uint64_t p = 0; p < h.points; ++p) {
+        for (int g = 0; g < h.groups; ++g) {
+          flat.push_back(h.references.empty() ? std::nan("") : h.references[p][g]);
+          kinds.push_back(h.reference_kinds.empty() ? "none" : h.reference_kinds[p][g]);
+          gnames.push_back(h.group_names.empty() ? "" : h.group_names[p][g]);
+        }
+      }
+      Handle d = h5::create_fixed(pts, "reference", H5T_IEEE_F64LE, h.points, h.groups);
+      h5::write_rows(d, H5T_NATIVE_DOUBLE, 0, h.points, h.groups, flat.data());
+      describe(d, "edge weight",
+               "max-cut: reference optimum per [point][graph] (exact by exhaustive search, or "
+               "known), NaN if none");
+      h5::write_attr(d, "kinds", kinds);
+      h5::write_attr(d, "group_names", gnames);
+    }
+  }
+
+  // per-trial datasets
+  im->trials_group = make_group(f, "trials");
+  h5::write_attr(im->trials_group, "description",
+                 std::string("one row per trial, in the order the run finished them; only the "
+                             "first `committed` rows are complete"));
+  for (const Column& c : columns()) {
+    Handle d = h5::create_extendible(im->trials_group, c.name, c.file_type, 1, kChunkRows, true);
+    describe(d, c.unit, c.description);
+    im->column_sets.push_back(std::move(d));
+  }
+  im->state_set = h5::create_extendible(im->trials_group, "state", H5T_STD_U64LE, h.words,
+                                        kChunkRows, false);
+  describe(im->state_set, "bits",
+           "final read-out, bit-packed: bit j of word j/64 (little-endian bit order) = soma j "
+           "read as 1 (x >= read_hi Len)");
+  im->undecided_set = h5::create_extendible(im->trials_group, "undecided_bits", H5T_STD_U64LE,
+                                            h.words, kChunkRows, true);
+  describe(im->undecided_set, "bits", "bit j set = soma j undecided (between the read-out thresholds)");
+  im->committed_set = h5::create_fixed(im->trials_group, "committed", H5T_STD_U64LE, 1, 1);
+  describe(im->committed_set, "1", "number of complete rows in every /trials dataset");
+  const std::uint64_t zero = 0;
+  h5::write_rows(im->committed_set, H5T_NATIVE_UINT64, 0, 1, 1, &zero);
+
+  // summaries, written when the run finishes
+  {
+    Handle s = make_group(f, "summary");
+    h5::write_attr(s, "description",
+                   std::string("per-point statistics over the point's trials (t_solution, energy "
+                               "and EDP over converged trials only); recomputable from /trials "
+                               "with `spinhop summarize`"));
+    for (const SummaryColumn& c : summary_columns()) {
+      Handle d = h5::create_fixed(s, c.name.c_str(), H5T_IEEE_F64LE, h.points, 1);
+      h5::write_attr(d, "units", std::string(c.unit));
+    }
+    if (h.groups > 0) {
+      Handle g = make_group(s, "groups");
+      h5::write_attr(g, "description",
+                     std::string("per (point, group) statistics: group = image (images) or "
+                                 "graph (max-cut); row = point * groups + group"));
+      for (const GroupColumn& c : group_columns()) {
+        Handle d = h5::create_fixed(g, c.name, H5T_IEEE_F64LE, h.points * h.groups, 1);
+        describe(d, c.unit, c.description);
+      }
+    }
+    Handle done = h5::create_fixed(s, "complete", H5T_STD_U8LE, 1, 1);
+    describe(done, "1", "1 once the run finished and these summaries were written");
+    const std::uint8_t no = 0;
+    h5::write_rows(done, H5T_NATIVE_UINT8, 0, 1, 1, &no);
+  }
+
+  // waveform slots
+  if (h.traces > 0) {
+    Handle tg = make_group(f, "traces");
+    h5::write_attr(tg, "description",
+                   std::string("waveforms of the first traces_per_point trials of every point on "
+                               "the integrator's time points; slot = point * traces_per_point + k"));
+    for (std::uint64_t p = 0; p < h.points; ++p) {
+      const int n = h.point_neurons[p];
+      for (int k = 0; k < h.traces; ++k) {
+        const std::uint64_t slot = p * h.traces + k;
+        Handle g = make_group(tg, trace_name(slot).c_str());
+        h5::write_attr(g, "point", static_cast<std::int64_t>(p));
+        h5::write_attr(g, "trial", static_cast<std::int64_t>(k));
+        h5::write_attr(g, "neurons", static_cast<std::int64_t>(n));
+        Handle t = h5::create_extendible(g, "t", H5T_IEEE_F64LE, 1, 1024, true);
+        describe(t, "s", "time since loading started");
+        Handle ph = h5::create_extendible(g, "phase", H5T_STD_U8LE, 1, 1024, true);
+        describe(ph, "1", "0 while loading, 1 once the inputs are off");
+        Handle sx = h5::create_extendible(g, "soma_x", H5T_IEEE_F64LE, n, 256, true);
+        describe(sx, "m", "soma domain-wall positions [step][neuron]");
+        Handle sc = h5::create_extendible(g, "soma_current", H5T_IEEE_F64LE, n, 256, true);
+        describe(sc, "A", "soma track currents [step][neuron]");
+        Handle pw = h5::create_extendible(g, "power", H5T_IEEE_F64LE, 1, 1024, true);
+        describe(pw, "W", "power delivered by every source");
+        Handle ids = h5::create_extendible(g, "axon_ids", H5T_STD_I32LE, 2, 64, false);
+        describe(ids, "1", "traced axons as (i, j): neuron i's axon onto dendrite j");
+        Handle ax = h5::create_extendible(g, "axon_x", H5T_IEEE_F64LE, std::max(1, n - 1), 256, true);
+        describe(ax, "m", "traced axon domain-wall positions [step][axon], columns as axon_ids");
+      }
+    }
+  }
+  h5::check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), "flushing '" + tmp + "'");
+  h5::check_status(H5Fstart_swmr_write(f), "switching '" + tmp + "' to SWMR writing");
+  im->header = h;
+  return im;
+}
+
+std::string temp_path_for(const std::string& path) {
+  return path + ".tmp-" + std::to_string(static_cast<long long>(getpid()));
+}
+
+// Everything in a config that defines the results (run control excluded), for comparisons.
+bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) {
+  if (a.config_toml != b.config_toml) {
+    *why = "its configuration differs from this command's";
+    return false;
+  }
+  if (a.seed != b.seed) {
+    *why = "its seed differs";
+    return false;
+  }
+  if (a.points != b.points || a.trials_per_point != b.trials_per_point) {
+    *why = "its sweep points or trials per point differ";
+    return false;
+  }
+  if (a.precision != b.precision) {
+    *why = "its precision differs";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
+                                                     const ResultsHeader& h, bool force) {
+  if (fs::exists(path) && !force) {
+    throw IoError("'" + path + "' exists; use --force to overwrite it or --resume to continue it");
+  }
+  const fs::path dir = fs::absolute(path).parent_path();
+  if (!fs::is_directory(dir)) throw IoError("cannot create '" + path + "': no directory " + dir.string());
+  // built under a temporary name and renamed: an existing file is replaced only by a complete one
+  const std::string tmp = temp_path_for(path);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter());
+  try {
+    w->impl_ = create_file(tmp, h);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    w->impl_.reset();
+    fs::remove(tmp, ec);
+    throw IoError("cannot create '" + path + "': " + ec.message());
+  }
+  w->impl_->path = path;
+  return w;
+}
+
+std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, const ResultsHeader& h) {
+  const ResultsContent old = read_results(path, true);
+  std::string why;
+  if (!same_run(old.header, h, &why)) {
+    throw InputError("cannot resume '" + path + "': " + why +
+                     " (resume with the same options, or write a new file)");
+  }
+  if (old.header.shard_index != h.shard_index || old.header.shard_count != h.shard_count) {
+    throw InputError("cannot resume '" + path + "': it holds shard " +
+                     std::to_string(old.header.shard_index) + "/" +
+                     std::to_string(old.header.shard_count) + ", this command runs shard " +
+                     std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count));
+  }
+  ResultsHeader nh = h;
+  nh.created = old.header.created;
+  const std::string tmp = temp_path_for(path);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter());
+  try {
+    w->impl_ = create_file(tmp, nh);
+    w->impl_->path = tmp;
+    // the committed rows of the old file, in batches that bound the memory
+    const std::size_t step = 65536;
+    for (std::size_t at = 0; at < old.rows.size(); at += step) {
+      const std::size_t end = std::min(old.rows.size(), at + step);
+      w->append(std::vector<TrialRow>(old.rows.begin() + static_cast<long>(at),
+                                      old.rows.begin() + static_cast<long>(end)));
+    }
+    for (const Trace& tr : old.traces) {
+      w->write_trace(tr.point * static_cast<std::uint64_t>(nh.traces) + tr.trial, tr);
+    }
+  } catch (...) {
+    w->impl_.reset();
+    fs::remove(tmp, ec);
+    throw;
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw IoError("cannot replace '" + path + "': " + ec.message());
+  w->impl_->path = path;
+  return w;
+}
+
+ResultsWriter::~ResultsWriter() {
+  try {
+    close();
+  } catch (...) {
+  }
+}
+
+void ResultsWriter::append(const std::vector<TrialRow>& rows) {
+  if (!impl_) throw IoError("results file is closed");
+  const std::uint64_t n = rows.size();
+  if (n == 0) return;
+  const std::string where = "writing '" + impl_->path + "'";
+  std::vector<double> col(n);
+  const auto& cols = columns();
+  try {
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      for (std::uint64_t r = 0; r < n; ++r) col[r] = cols[c].get(rows[r].record);
+      h5::write_rows(impl_->column_sets[c], H5T_NATIVE_DOUBLE, committed_, n, 1, col.data());
+    }
+    const int words = impl_->header.words;
+    std::vector<std::uint64_t> bits(n * static_cast<std::size_t>(words), 0);
+    for (int which = 0; which < 2; ++which) {
+      for (std::uint64_t r = 0; r < n; ++r) {
+        const auto& src = which == 0 ? rows[r].state : rows[r].undecided;
+        std::copy(src.begin(), src.begin() + std::min<std::size_t>(src.size(), words),
+                  bits.begin() + r * words);
+      }
+      h5::write_rows(which == 0 ? impl_->state_set : impl_->undecided_set, H5T_NATIVE_UINT64,
+                     committed_, n, words, bits.data());
+      std::fill(bits.begin(), bits.end(), 0);
+    }
+    // the rows reach the file before the count that makes them visible
+    h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), where);
+    const std::uint64_t total = committed_ + n;
+    h5::write_rows(impl_->committed_set, H5T_NATIVE_UINT64, 0, 1, 1, &total);
+    h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), where);
+    committed_ = total;
+  } catch (const IoError& e) {
+    throw IoError(where + " failed (disk full or unwritable?); the file keeps its " +
+                  std::to_string(committed_) + " complete rows: " + e.what());
+  }
+}
+
+bool ResultsWriter::has_trace(std::uint64_t slot) const {
+  Handle tg = open_group(impl_->file, "traces");
+  Handle g = open_group(tg, trace_name(slot).c_str());
+  return h5::rows_of(open_dataset(g, "t")) > 0;
+}
+
+void ResultsWriter::write_trace(std::uint64_t slot, const Trace& tr) {
+  Handle tg = open_group(impl_->file, "traces");
+  Handle g = open_group(tg, trace_name(slot).c_str());
+  const std::uint64_t steps = tr.t.size();
+  std::vector<int> ids;
+  for (auto [i, j] : tr.axons) {
+    ids.push_back(i);
+    ids.push_back(j);
+  }
+  h5::write_rows(open_dataset(g, "axon_ids"), H5T_NATIVE_INT, 0, tr.axons.size(), 2, ids.data());
+  h5::write_rows(open_dataset(g, "soma_x"), H5T_NATIVE_DOUBLE, 0, steps, tr.n, tr.soma_x.data());
+  h5::write_rows(open_dataset(g, "soma_current"), H5T_NATIVE_DOUBLE, 0, steps, tr.n,
+                 tr.soma_current.data());
+  if (!tr.axons.empty()) {
+    const int width = std::max(1, tr.n - 1);
+    std::vector<double> padded(steps * width, std::nan(""));
+    for (std::uint64_t s = 0; s < steps; ++s)
+      for (std::size_t a = 0; a < tr.axons.size() && a < static_cast<std::size_t>(width); ++a)
+        padded[s * width + a] = tr.axon_x[s * tr.axons.size() + a];
+    h5::write_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps, width, padded.data());
+  }
+  std::vector<std::uint8_t> phase(tr.phase.begin(), tr.phase.end());
+  h5::write_rows(open_dataset(g, "phase"), H5T_NATIVE_UINT8, 0, steps, 1, phase.data());
+  h5::write_rows(open_dataset(g, "power"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.power.data());
+  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
+  // t last: a trace with rows in t is complete
+  h5::write_rows(open_dataset(g, "t"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.t.data());
+  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
+}
+
+void ResultsWriter::finish() {
+  const ResultsHeader& h = impl_->header;
+  // rows are grouped by point (every run and shard goes through the points in order), so the
+  // summaries are computed point by point and memory stays bounded by one point's rows
+  std::vector<std::uint32_t> point_of(committed_);
+  {
+    Handle d = open_dataset(impl_->trials_group, "point");
+    h5::read_rows(d, H5T_NATIVE_UINT32, 0, committed_, 1, point_of.data());
+  }
+  std::vector<std::vector<double>> cols(summary_columns().size(), std::vector<double>(h.points, std::nan("")));
+  std::vector<std::vector<double>> gcols(group_columns().size());
+  std::uint64_t at = 0;
+  for (std::uint64_t p = 0; p < h.points; ++p) {
+    std::uint64_t end = at;
+    while (end < committed_ && point_of[end] == p) ++end;
+    const std::vector<TrialRow> rows = read_rows_of(impl_->file, h, at, end - at);
+    const PointSummary ps = summarize_points(h, rows)[p];
+    for (std::size_t c = 0; c < cols.size(); ++c) cols[c][p] = summary_columns()[c].get(ps);
+    if (h.groups > 0) {
+      const std::vector<GroupSummary> gs = summarize_groups(h, rows);
+      for (std::size_t k = p * h.groups; k < (p + 1) * h.groups; ++k) {
+        for (std::size_t c = 0; c < gcols.size(); ++c) gcols[c].push_back(group_columns()[c].get(gs[k]));
+      }
+    }
+    at = end;
+  }
+  Handle s = open_group(impl_->file, "summary");
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    h5::write_rows(open_dataset(s, summary_columns()[c].name), H5T_NATIVE_DOUBLE, 0, h.points, 1,
+                   cols[c].data());
+  }
+  if (h.groups > 0) {
+    Handle g = open_group(s, "groups");
+    for (std::size_t c = 0; c < gcols.size(); ++c) {
+      h5::write_rows(open_dataset(g, group_columns()[c].name), H5T_NATIVE_DOUBLE, 0,
+                     gcols[c].size(), 1, gcols[c].data());
+    }
+  }
+  const std::uint8_t yes = 1;
+  h5::write_rows(open_dataset(s, "complete"), H5T_NATIVE_UINT8, 0, 1, 1, &yes);
+  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing the summary");
+}
+
+void ResultsWriter::close() {
+  if (!impl_) return;
+  impl_->column_sets.clear();
+  impl_->state_set.reset();
+  impl_->undecided_set.reset();
+  impl_->committed_set.reset();
+  impl_->trials_group.reset();
+  const herr_t st = H5Fclose(impl_->file.get());
+  impl_->file = Handle();  // released above
+  const std::string path = impl_->path;
+  impl_.reset();
+  if (st < 0) throw IoError("closing '" + path + "': " + h5::error_stack());
+}
+
+// --- reading -----------------------------------------------------------------------------------
+
+ResultsHeader read_results_header(const std::string& path) {
+  h5::quiet_errors();
+  Handle f = open_for_reading(path);
+  return read_header(f);
+}
+
+ResultsContent read_results(const std::string& path, bool with_traces) {
+  h5::quiet_errors();
+  Handle f = open_for_reading(path);
+  ResultsContent c;
+  c.header = read_header(f);
+  const std::uint64_t committed = read_committed(f);
+  c.rows = read_rows_of(f, c.header, 0, committed);
+  Handle s = open_group(f, "summary");
+  std::uint8_t done = 0;
+  h5::read_rows(open_dataset(s, "complete"), H5T_NATIVE_UINT8, 0, 1, 1, &done);
+  c.complete = done != 0;
+  if (with_traces) c.traces = read_traces(f, c.header);
+  return c;
+}
+
+// --- summaries ---------------------------------------------------------------------------------
+
+std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
+  std::vector<std::vector<TrialRecord>> by_point(h.points);
+  for (const TrialRow& r : rows) {
+    if (r.record.point < h.points) by_point[r.record.point].push_back(r.record);
+  }
+  std::vector<PointSummary> out;
+  for (std::uint64_t p = 0; p < h.points; ++p) out.push_back(summarize(by_point[p], h.point_neurons[p]));
+  return out;
+}
+
+std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
+  const std::size_t groups = static_cast<std::size_t>(std::max(h.groups, 0));
+  std::vector<std::vector<TrialRecord>> by(h.points * groups);
+  for (const TrialRow& r : rows) {
+    const int g = r.record.score.target;
+    if (r.record.point < h.points && g >= 0 && static_cast<std::size_t>(g) < groups) {
+      by[r.record.point * groups + g].push_back(r.record);
+    }
+  }
+  std::vector<GroupSummary> out;
+  for (std::uint64_t p = 0; p < h.points; ++p) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      GroupSummary gs;
+      gs.point = p;
+      gs.group = static_cast<int>(g);
+      const auto& recs = by[p * groups + g];
+      gs.summary = summarize(recs, h.point_neurons[p]);
+      const double ref = h.references.empty() ? std::nan("") : h.references[p][g];
+      double best = -INFINITY, sum = 0, gap = 0, hit = 0, ngap = 0;
+      for (const TrialRecord& r : recs) {
+        if (std::isnan(r.score.cut)) continue;
+        best = std::max(best, r.score.cut);
+        sum += r.score.cut;
+        if (!std::isnan(r.score.gap)) {
+          gap += r.score.gap;
+          ngap += 1;
+        }
+        if (ref > 0 && r.score.cut >= h.target * ref) hit += 1;
+      }
+      gs.cut_mean = recs.empty() || std::isinf(best) ? std::nan("") : sum / recs.size();
+      gs.cut_best = std::isinf(best) ? std::nan("") : best;
+      gs.gap_mean = ngap > 0 ? gap / ngap : std::nan("");
+      gs.p_target = (ref > 0 && !recs.empty()) ? hit / recs.size() : std::nan("");
+      out.push_back(gs);
+    }
+  }
+  return out;
+}
+
+// --- merging shards ----------------------------------------------------------------------------
+
+void merge_results(const std::string& out, const std::vector<std::string>& shards, bool force) {
+  if (shards.empty()) throw ParameterError("merge: no shard files given");
+  if (fs::exists(out) && !force) throw IoError("'" + out + "' exists; use --force to overwrite it");
+  std::vector<ResultsContent> parts;
+  for (const std::string& s : shards) {
+    if (fs::exists(out) && fs::equivalent(s, out)) throw ParameterError("merge: the output '" + out + "' is also an input");
+    parts.push_back(read_results(s, true));
+  }
+  const ResultsHeader& h0 = parts.front().header;
+  std::set<std::uint64_t> seen;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const ResultsHeader& h = parts[k].header;
+    std::string why;
+    if (!same_run(h0, h, &why)) {
+      throw InputError("merge: '" + shards[k] + "' is not a shard of the same run as '" + shards[0] +
+                       "': " + why);
+    }
+    if (h.shard_count != h0.shard_count) {
+      throw InputError("merge: '" + shards[k] + "' is shard " + std::to_string(h.shard_index) + "/" +
+                       std::to_string(h.shard_count) + " but '" + shards[0] + "' is one of " +
+                       std::to_string(h0.shard_count));
+    }
+    if (!seen.insert(h.shard_index).second) {
+      throw InputError("merge: shard " + std::to_string(h.shard_index) + "/" +
+                       std::to_string(h.shard_count) + " is given twice (overlap): '" + shards[k] + "'");
+    }
+  }
+  if (seen.size() != h0.shard_count) {
+    std::string missing;
+    for (std::uint64_t s = 0; s < h0.shard_count; ++s) {
+      if (!seen.count(s)) missing += (missing.empty() ? "" : ", ") + std::to_string(s);
+    }
+    throw InputError("merge: shards missing (gap): " + missing + " of " + std::to_string(h0.shard_count));
+  }
+  // every global trial index exactly once
+  const std::uint64_t total = h0.points * h0.trials_per_point;
+  std::vector<TrialRow> rows(total);
+  std::vector<std::uint8_t> have(total, 0);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    for (TrialRow& r : parts[k].rows) {
+      const std::uint64_t g = r.record.point * h0.trials_per_point + r.record.trial;
+      if (g >= total || r.record.trial >= h0.trials_per_point) {
+        throw InputError("merge: '" + shards[k] + "' holds a trial outside the run");
+      }
+      if (have[g]) throw InputError("merge: trial " + std::to_string(g) + " appears twice (overlap)");
+      have[g] = 1;
+      rows[g] = std::move(r);
+    }
+  }
+  const std::uint64_t absent = static_cast<std::uint64_t>(std::count(have.begin(), have.end(), 0));
+  if (absent > 0) {
+    throw InputError("merge: " + std::to_string(absent) + " of " + std::to_string(total) +
+                     " trials are missing (an unfinished shard? resume it first)");
+  }
+  ResultsHeader h = h0;
+  h.shard_index = 0;
+  h.shard_count = 1;
+  auto w = ResultsWriter::create(out, h, force);
+  const std::size_t step = 65536;
+  for (std::size_t at = 0; at < rows.size(); at += step) {
+    const std::size_t end = std::min(rows.size(), at + step);
+    w->append(std::vector<TrialRow>(rows.begin() + static_cast<long>(at), rows.begin() + static_cast<long>(end)));
+  }
+  for (const ResultsContent& p : parts) {
+    for (const Trace& tr : p.traces) {
+      const std::uint64_t slot = tr.point * static_cast<std::uint64_t>(h.traces) + tr.trial;
+      if (!w->has_trace(slot)) w->write_trace(slot, tr);
+    }
+  }
+  w->finish();
+  w->close();
+}
+
+}  // namespace spinhop

@@ -32,6 +32,8 @@ class Handle {
     if (id_ >= 0 && close_ != nullptr) close_(id_);
     id_ = -1;
   }
+  // Forgets the id without closing it (after HDF5 failed mid-write, closing can crash).
+  void release() { id_ = -1; }
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }
   bool valid() const { return id_ >= 0; }

@@ -280,11 +280,15 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   o << ".control\n"
        "set wr_singlescale\n"
        "set wr_vecnames\n"
-       "run\n"
-       "* onto the print grid of .tran, then one column per vector\n";
+       "run\n";
   std::string list;
   for (std::size_t q = 0; q < vecs.size(); ++q) list += (q ? " " : "") + vecs[q];
-  o << "linearize " << list << "\n";
+  if (opt.raw_points) {
+    o << "* one row per time point ngspice accepted, one column per vector\n";
+  } else {
+    o << "* onto the print grid of .tran, then one column per vector\n";
+    o << "linearize " << list << "\n";
+  }
   o << "wrdata " << opt.output << " " << list << "\n";
   o << "quit\n.endc\n.end\n";
   return o.str();

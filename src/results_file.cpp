@@ -13,7 +13,12 @@
 // is consistent at any moment and readers take `committed` rows.
 #include "spinhop/results_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cmath>
@@ -386,6 +391,8 @@ struct RowIndex {
 struct ResultsWriter::Impl {
   std::string path;
   ResultsHeader header;
+  int space_fd = -1;     // the same file, for reserving disk space before each batch
+  bool broken = false;   // an HDF5 write failed: never touch the file again
   Handle file;
   Handle trials_group;
   std::vector<Handle> column_sets;  // in columns() order
@@ -613,6 +620,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
     throw IoError("cannot create '" + path + "': " + ec.message());
   }
   w->impl_->path = path;
+  w->impl_->space_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   return w;
 }
 
@@ -656,6 +664,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, co
   fs::rename(tmp, path, ec);
   if (ec) throw IoError("cannot replace '" + path + "': " + ec.message());
   w->impl_->path = path;
+  w->impl_->space_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   return w;
 }
 
@@ -667,10 +676,27 @@ ResultsWriter::~ResultsWriter() {
 }
 
 void ResultsWriter::append(const std::vector<TrialRow>& rows) {
-  if (!impl_) throw IoError("results file is closed");
+  if (!impl_ || impl_->broken) throw IoError("results file is closed");
   const std::uint64_t n = rows.size();
   if (n == 0) return;
   const std::string where = "writing '" + impl_->path + "'";
+  // Reserve the disk space this batch can need before HDF5 writes a byte: a full disk then
+  // stops the run between batches, with a consistent file, instead of mid-flush.
+  if (impl_->space_fd >= 0) {
+    hsize_t size = 0;
+    H5Fget_filesize(impl_->file, &size);
+    const std::uint64_t row_bytes = columns().size() * 8 + 16 * impl_->header.words;
+    const std::uint64_t need = size + 2 * n * row_bytes + (1u << 20);
+    struct stat st {};
+    if (fstat(impl_->space_fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < need) {
+      const int rc = posix_fallocate(impl_->space_fd, 0, static_cast<off_t>(need));
+      if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+        throw IoError(where + ": no room for the next batch (" + std::strerror(rc) +
+                      ": disk full or file size limit); the file keeps its " +
+                      std::to_string(committed_) + " complete rows and resumes with --resume");
+      }
+    }
+  }
   std::vector<double> col(n);
   const auto& cols = columns();
   try {
@@ -697,6 +723,7 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
     h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), where);
     committed_ = total;
   } catch (const IoError& e) {
+    impl_->broken = true;
     throw IoError(where + " failed (disk full or unwritable?); the file keeps its " +
                   std::to_string(committed_) + " complete rows: " + e.what());
   }
@@ -783,6 +810,18 @@ void ResultsWriter::finish() {
 
 void ResultsWriter::close() {
   if (!impl_) return;
+  if (impl_->space_fd >= 0) ::close(impl_->space_fd);
+  impl_->space_fd = -1;
+  if (impl_->broken) {  // HDF5's state is unknown after a failed write: leave the file alone
+    for (Handle& h : impl_->column_sets) h.release();
+    impl_->state_set.release();
+    impl_->undecided_set.release();
+    impl_->committed_set.release();
+    impl_->trials_group.release();
+    impl_->file.release();
+    impl_.reset();
+    return;
+  }
   impl_->column_sets.clear();
   impl_->state_set.reset();
   impl_->undecided_set.reset();

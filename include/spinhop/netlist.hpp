@@ -21,8 +21,11 @@ struct NetlistOptions {
   // Simulated time [s]. 0: until spinhop's own time to solution of this trial (CPU, double) plus
   // 10% and 10 ns, at most t_max; t_max for a trial that does not converge.
   double t_stop = 0;
-  // Print step of the output file [s]: ngspice's waveforms are linearised onto this grid.
+  // Print step of the output file [s]: ngspice's waveforms are linearised onto this grid (and
+  // .tran's TSTEP).
   double t_step = 1e-11;
+  // Write ngspice's own accepted time points instead of the print grid (no interpolation).
+  bool raw_points = false;
   // Largest internal time step of ngspice [s] (.tran TMAX); its error control picks smaller ones.
   double t_max_step = 1e-11;
   // Also write each neuron's V_DW and input source currents [A] (the total power and energy are

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -40,6 +41,8 @@ std::string join_args(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // a file that cannot grow (full disk, size limit) is a write error, not a killed process
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::string command_line = join_args(argc, argv);
   CLI::App app{"spinhop " SPINHOP_VERSION
                ": Monte-Carlo simulator of all-spintronic (DW-MTJ) Hopfield networks"};

@@ -196,6 +196,7 @@ std::string to_toml(const ExperimentConfig& cfg) {
           } else if constexpr (std::is_same_v<T, std::string>) {
             os << o.name << " = " << quote(*t) << "\n";
           } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            if (t->empty()) return;  // an empty list is the default
             os << o.name << " = [";
             for (std::size_t k = 0; k < t->size(); ++k) os << (k ? ", " : "") << quote((*t)[k]);
             os << "]\n";

@@ -1,0 +1,312 @@
+// The HDF5 results file, resume, shards and merge, and bad input (issue 4).
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "cli_helpers.hpp"
+#include "spinhop/errors.hpp"
+#include "spinhop/results_file.hpp"
+
+using namespace spinhop;
+using namespace spinhop::test;
+
+namespace {
+
+// Per-trial data of two files equal, field by field (NaN equals NaN).
+void expect_same_trials(const std::string& a, const std::string& b) {
+  const ResultsContent x = read_results(a), y = read_results(b);
+  ASSERT_EQ(x.rows.size(), y.rows.size());
+  for (std::size_t r = 0; r < x.rows.size(); ++r) {
+    const TrialRecord &p = x.rows[r].record, &q = y.rows[r].record;
+    ASSERT_EQ(p.point, q.point) << r;
+    ASSERT_EQ(p.trial, q.trial) << r;
+    EXPECT_EQ(std::memcmp(&p.outcome.t_solution, &q.outcome.t_solution, 8), 0) << r;
+    EXPECT_EQ(std::memcmp(&p.outcome.energy, &q.outcome.energy, 8), 0) << r;
+    EXPECT_EQ(p.outcome.steps, q.outcome.steps) << r;
+    EXPECT_EQ(p.score.success, q.score.success) << r;
+    EXPECT_EQ(x.rows[r].state, y.rows[r].state) << r;
+    EXPECT_EQ(x.rows[r].undecided, y.rows[r].undecided) << r;
+  }
+}
+
+std::string read_attr(hid_t f, const char* name) {
+  hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  char* p = nullptr;
+  H5Aread(a, t, &p);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  H5Tclose(t);
+  H5Aclose(a);
+  return s;
+}
+
+}  // namespace
+
+// Written by the CLI, read back with the plain HDF5 C API: structure, units, values.
+TEST(ResultsFile, RoundTripThroughTheHdf5CApi) {
+  TempDir dir("roundtrip");
+  const std::string file = dir / "r.h5";
+  const CliResult r = run_cli("recall -n 12 -t 40 --sweep W=0.05,0.1 -q -o " + file);
+  ASSERT_EQ(r.code, 0) << r.output;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0) << "a finished file opens without SWMR";
+  EXPECT_EQ(read_attr(f, "file_type"), "spinhop-results");
+  EXPECT_NE(read_attr(f, "config").find("neurons = 12"), std::string::npos);
+  EXPECT_NE(read_attr(f, "config").find("sweep = [\"W=0.05,0.1\"]"), std::string::npos);
+  EXPECT_FALSE(read_attr(f, "git_sha").empty());
+  EXPECT_NE(read_attr(f, "created").find("T"), std::string::npos);
+  // every per-trial dataset has 80 rows and a units attribute
+  for (const char* name : {"point", "trial", "converged", "t_solution", "t_load", "steps",
+                           "energy_exact", "energy_paper", "success", "bit_accuracy",
+                           "undecided", "target", "hopfield_agrees", "state"}) {
+    const std::string path = std::string("/trials/") + name;
+    hid_t d = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+    ASSERT_GE(d, 0) << path;
+    hid_t s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(s, dims, nullptr);
+    EXPECT_EQ(dims[0], 80u) << path;
+    EXPECT_GT(H5Aexists(d, "units"), 0) << path;
+    H5Sclose(s);
+    H5Dclose(d);
+  }
+  // values: the times are in seconds, the points table holds the sweep
+  std::vector<double> t(80), w(2);
+  hid_t d = H5Dopen2(f, "/trials/t_solution", H5P_DEFAULT);
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data());
+  EXPECT_EQ(read_attr(d, "units"), "s");
+  H5Dclose(d);
+  for (double v : t) {
+    EXPECT_GT(v, 10e-9);
+    EXPECT_LT(v, 3e-6);
+  }
+  d = H5Dopen2(f, "/points/w", H5P_DEFAULT);
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w.data());
+  H5Dclose(d);
+  EXPECT_EQ(w[0], 0.05);
+  EXPECT_EQ(w[1], 0.1);
+  // the summary is the trials' own statistics
+  std::vector<double> mean(2);
+  d = H5Dopen2(f, "/summary/t_solution_mean", H5P_DEFAULT);
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean.data());
+  H5Dclose(d);
+  H5Fclose(f);
+  const ResultsContent rc = read_results(file);
+  EXPECT_TRUE(rc.complete);
+  for (int p = 0; p < 2; ++p) {
+    double sum = 0;
+    int n = 0;
+    for (const TrialRow& row : rc.rows) {
+      if (static_cast<int>(row.record.point) == p && row.record.outcome.converged) {
+        sum += row.record.outcome.t_solution;
+        ++n;
+      }
+    }
+    EXPECT_NEAR(mean[p], sum / n, 1e-15);
+  }
+}
+
+// Interrupted after 2 batches (the test hook behaves as Ctrl-C), then resumed: the same trial
+// data as an uninterrupted run.
+TEST(ResultsFile, ResumeAfterInterruptEqualsUninterrupted) {
+  TempDir dir("resume");
+  const std::string args = "recall -n 10 -t 300 --batch 40 --sweep P=1,2 -q";
+  const CliResult a = run_cli(args + " -o " + dir / "a.h5", "SPINHOP_TEST_STOP_AFTER_BATCHES=2");
+  EXPECT_EQ(a.code, 130) << a.output;
+  EXPECT_NE(a.output.find("--resume"), std::string::npos) << a.output;
+  EXPECT_EQ(read_results(dir / "a.h5").rows.size(), 80u);
+  const CliResult b = run_cli(args + " -o " + dir / "a.h5 --resume");
+  ASSERT_EQ(b.code, 0) << b.output;
+  ASSERT_EQ(run_cli(args + " -o " + dir / "b.h5").code, 0);
+  expect_same_trials(dir / "a.h5", dir / "b.h5");
+  EXPECT_TRUE(read_results(dir / "a.h5").complete);
+  // a resume that changes a result-defining option is refused, the file left as it was
+  const std::string before = file_bytes(dir / "a.h5");
+  const CliResult c = run_cli("recall -n 10 -t 300 --batch 40 --sweep P=1,2 -q --w 0.2 -o " +
+                              dir / "a.h5 --resume");
+  EXPECT_EQ(c.code, 2);
+  EXPECT_NE(c.output.find("configuration differs"), std::string::npos) << c.output;
+  EXPECT_EQ(file_bytes(dir / "a.h5"), before);
+}
+
+// A real kill -9 of a running spinhop at an arbitrary moment leaves a file that opens and
+// resumes to the uninterrupted result.
+TEST(ResultsFile, KillNineThenResume) {
+  TempDir dir("kill");
+  const std::string file = dir / "k.h5";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string cmd = std::string("exec ") + SPINHOP_EXE + " recall -n 16 -t 3000 --batch 50 --threads 1 -q -o " + file + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // wait until some batches are on disk, then kill mid-run
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::uint64_t rows = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      rows = read_results(file).rows.size();
+    } catch (const Error&) {
+      rows = 0;
+    }
+    if (rows >= 200) break;
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_GE(rows, 200u) << "the run did not write in time";
+  const std::uint64_t kept = read_results(file).rows.size();
+  EXPECT_GE(kept, rows);
+  EXPECT_LT(kept, 3000u) << "killed too late to test anything";
+  const std::string base = "recall -n 16 -t 3000 --batch 50 -q";
+  const CliResult r = run_cli(base + " -o " + file + " --resume");
+  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_EQ(run_cli(base + " -o " + dir / "ref.h5").code, 0);
+  expect_same_trials(file, dir / "ref.h5");
+}
+
+// Three shards merged equal the single run; bad shard sets are refused.
+TEST(ResultsFile, ShardsMergeToTheSingleRun) {
+  TempDir dir("shards");
+  const std::string args = "images -t 20 --sweep distortion=0:0.3:0.15 -q --traces 1";
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_EQ(run_cli(args + " --shard " + std::to_string(k) + "/3 -o " + dir / ("s" + std::to_string(k) + ".h5")).code, 0);
+  }
+  ASSERT_EQ(run_cli(args + " -o " + dir / "one.h5").code, 0);
+  const CliResult m = run_cli("merge " + dir / "m.h5 " + dir / "s2.h5 " + dir / "s0.h5 " + dir / "s1.h5");
+  ASSERT_EQ(m.code, 0) << m.output;
+  expect_same_trials(dir / "m.h5", dir / "one.h5");
+  EXPECT_EQ(read_results(dir / "m.h5", true).traces.size(), 3u);
+
+  const CliResult gap = run_cli("merge " + dir / "g.h5 " + dir / "s0.h5 " + dir / "s1.h5");
+  EXPECT_EQ(gap.code, 2);
+  EXPECT_NE(gap.output.find("gap"), std::string::npos) << gap.output;
+  const CliResult overlap = run_cli("merge " + dir / "o.h5 " + dir / "s0.h5 " + dir / "s1.h5 " + dir / "s1.h5");
+  EXPECT_EQ(overlap.code, 2);
+  EXPECT_NE(overlap.output.find("overlap"), std::string::npos) << overlap.output;
+  ASSERT_EQ(run_cli("images -t 20 --sweep distortion=0:0.3:0.15 -q --seed 9 --shard 2/3 -o " + dir / "x2.h5").code, 0);
+  const CliResult mismatch = run_cli("merge " + dir / "x.h5 " + dir / "s0.h5 " + dir / "s1.h5 " + dir / "x2.h5");
+  EXPECT_EQ(mismatch.code, 2);
+  EXPECT_NE(mismatch.output.find("not a shard of the same run"), std::string::npos) << mismatch.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
+}
+
+TEST(Cli, BadInputGetsOneClearErrorAndNonZeroExit) {
+  TempDir dir("bad");
+  struct Case {
+    std::string args, expect;
+  } cases[] = {
+      {"recall --frobnicate 3", "frobnicate"},
+      {"recall --sweep W=0.1:0.05:0.01", "stop < start"},
+      {"recall --sweep W=0.1:0.2", "start:stop:step"},
+      {"recall --sweep W=a,b", "not a number"},
+      {"recall --sweep Q=1,2", "unknown sweep parameter 'Q'"},
+      {"recall --neurons 1", "--neurons"},
+      {"recall --r-ap 100", "--r-ap"},
+      {"recall --sigma-r-p 2", "sigma"},
+      {"recall --shard 3/2", "--shard"},
+      {"recall --precision half", "--precision"},
+      {"images --image /nonexistent/x.pbm", "/nonexistent/x.pbm"},
+      {"maxcut", "--graph"},
+      {"run --task recall -o /proc/forbidden/r.h5", "/proc/forbidden"},
+      {"recall -t 5 -o /etc/passwd/x.h5", "x.h5"},
+  };
+  for (const Case& c : cases) {
+    const CliResult r = run_cli(c.args);
+    EXPECT_NE(r.code, 0) << c.args;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << " -> " << r.output;
+    EXPECT_EQ(r.output.find("internal error"), std::string::npos) << c.args;
+  }
+  // a TOML file with a typo'd key
+  std::ofstream(dir / "typo.toml") << "task = \"recall\"\nneurons = 8\nweigth = 0.1\n";
+  const CliResult typo = run_cli("run " + dir / "typo.toml");
+  EXPECT_EQ(typo.code, 2) << typo.output;
+  EXPECT_NE(typo.output.find("weigth"), std::string::npos) << typo.output;
+  // a non-HDF5 file and a foreign HDF5 file given to --resume and merge
+  std::ofstream(dir / "text.h5") << "not hdf5\n";
+  hid_t f = H5Fcreate((dir / "foreign.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose(f);
+  for (const std::string& bad : {dir / "text.h5", dir / "foreign.h5"}) {
+    const std::string before = file_bytes(bad);
+    const CliResult r1 = run_cli("recall -n 8 -t 5 -q --resume -o " + bad);
+    EXPECT_EQ(r1.code, 2) << r1.output;
+    EXPECT_NE(r1.output.find("not"), std::string::npos) << r1.output;
+    const CliResult r2 = run_cli("merge " + dir / "out.h5 " + bad);
+    EXPECT_EQ(r2.code, 2) << r2.output;
+    EXPECT_EQ(file_bytes(bad), before) << "a bad input was modified";
+  }
+  // an existing results file is never overwritten without --force, nor damaged
+  ASSERT_EQ(run_cli("recall -n 8 -t 5 -q -o " + dir / "keep.h5").code, 0);
+  const std::string before = file_bytes(dir / "keep.h5");
+  const CliResult again = run_cli("recall -n 8 -t 7 -q -o " + dir / "keep.h5");
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.output.find("--force"), std::string::npos);
+  const CliResult invalid = run_cli("recall -n 8 -t 7 -q --force --w -1 -o " + dir / "keep.h5");
+  EXPECT_EQ(invalid.code, 2);
+  EXPECT_EQ(file_bytes(dir / "keep.h5"), before);
+}
+
+// A file system that refuses to grow the file (RLIMIT_FSIZE, as a full disk would): one clear
+// error, a non-zero exit, and a file that still opens with every batch it had committed.
+TEST(Cli, FullDiskKeepsTheCommittedRows) {
+  TempDir dir("full");
+  const std::string file = dir / "full.h5";
+  const std::string cmd = std::string("ulimit -f 4000; exec ") + SPINHOP_EXE +
+                          " recall -n 40 -t 100000 --batch 200 -q -o " + file + " 2>&1";
+  FILE* p = popen(("sh -c '" + cmd + "'").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  const int status = pclose(p);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << out;
+  EXPECT_NE(out.find("disk full"), std::string::npos) << out;
+  const ResultsContent rc = read_results(file);
+  EXPECT_GT(rc.rows.size(), 0u);
+  EXPECT_EQ(rc.rows.size() % 200, 0u) << "only whole batches";
+}
+
+// `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results
+// file's configuration to the same trials.
+TEST(Cli, TomlConfigAndRerunFromResults) {
+  TempDir dir("toml");
+  std::ofstream(dir / "e.toml") << "task = \"maxcut\"\nrandom-graph = 8\ngraphs = 3\ntrials = 6\n"
+                                   "sweep = [\"W=0.05,0.1\"]\nw = 0.3\n";
+  const CliResult a = run_cli("run " + dir / "e.toml --seed 5 -q -o " + dir / "a.h5");
+  ASSERT_EQ(a.code, 0) << a.output;
+  const ResultsHeader h = read_results_header(dir / "a.h5");
+  EXPECT_EQ(h.task, "maxcut");
+  EXPECT_EQ(h.seed, 5u);
+  EXPECT_EQ(h.points, 2u);
+  const CliResult b = run_cli("run --from " + dir / "a.h5 -q -o " + dir / "b.h5");
+  ASSERT_EQ(b.code, 0) << b.output;
+  expect_same_trials(dir / "a.h5", dir / "b.h5");
+}
+
+// A Python user's view: h5py opens the file and reads a summary that matches the trials.
+TEST(Cli, PythonUserReadsTheSummary) {
+  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir("python");
+  ASSERT_EQ(run_cli("images -t 30 --sweep distortion=0,0.2 -q -o " + dir / "r.h5").code, 0);
+  const std::string script = std::string(SPINHOP_SOURCE_DIR) + "/tests/python/read_results.py";
+  FILE* p = popen(("/usr/bin/python3 " + script + " " + dir / "r.h5" + " 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  const int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("summary matches the trials"), std::string::npos) << out;
+}

@@ -21,13 +21,20 @@ struct NetlistOptions {
   // Simulated time [s]. 0: until spinhop's own time to solution of this trial (CPU, double) plus
   // 10% and 10 ns, at most t_max; t_max for a trial that does not converge.
   double t_stop = 0;
-  // Print step of the output file [s]: ngspice's waveforms are linearised onto this grid (and
-  // .tran's TSTEP).
+  // .tran TSTEP [s]: ngspice's first step, and the print grid when raw_points is false.
   double t_step = 1e-11;
-  // Write ngspice's own accepted time points instead of the print grid (no interpolation).
-  bool raw_points = false;
-  // Largest internal time step of ngspice [s] (.tran TMAX); its error control picks smaller ones.
-  double t_max_step = 1e-11;
+  // Write ngspice's own accepted time points (no interpolation; ngspice 39 does not store the
+  // t = 0 point of a uic transient, so the first row is its first step); false: linearise the
+  // waveforms onto the t_step grid.
+  bool raw_points = true;
+  // Largest internal time step of ngspice [s] (.tran TMAX); its error control picks smaller ones
+  // where walls cross an MTJ or reach a track end. 1e-10 and 1e-11 give the same times to
+  // solution and energies to ~1e-5; with 1e-9 ngspice stops at the input switch ("timestep too
+  // small").
+  double t_max_step = 1e-10;
+  // ngspice's truncation-error factor TRTOL (its default, 7, lets a wall cross a kink of its
+  // velocity, at an MTJ edge or a track end, with a visible lag).
+  double trtol = 1;
   // Also write each neuron's V_DW and input source currents [A] (the total power and energy are
   // always written).
   bool currents = true;

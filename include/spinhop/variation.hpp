@@ -44,8 +44,9 @@ enum SourceKind : std::uint32_t { kSourceW = 0, kSourceVdw = 1, kSourceVc = 2 };
 constexpr int kMaxRedraws = 64;
 
 // A factor 1 + sigma z whose product with nominal lies strictly inside (lo, hi); redrawn with the
-// next counter when it does not, clamped inside after kMaxRedraws tries (probability < 1e-300 for
-// sigma <= 0.2 and the bounds used here).
+// next counter when it does not. After kMaxRedraws misses (probability < 1e-300 for sigma <= 0.2
+// and the bounds used here) the nominal value, or the middle of (lo, hi) if the nominal is
+// outside, is used.
 SPINHOP_HD double truncated_factor(const TrialKey& key, Stream stream, std::uint32_t a,
                                    std::uint32_t which, double sigma, double nominal, double lo,
                                    double hi) {
@@ -56,7 +57,7 @@ SPINHOP_HD double truncated_factor(const TrialKey& key, Stream stream, std::uint
     const double v = nominal * f;
     if (v > lo && v < hi) return f;
   }
-  const double v = hd::clamp_(nominal, lo, hi);
+  const double v = (nominal > lo && nominal < hi) ? nominal : 0.5 * (lo + hi);
   return v / nominal;
 }
 

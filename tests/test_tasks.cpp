@@ -1,0 +1,274 @@
+// Images, max-cut, variation, thermal noise and the ideal Hopfield baseline (issue 3).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "helpers.hpp"
+#include "spinhop/errors.hpp"
+#include "spinhop/experiment.hpp"
+#include "spinhop/hopfield.hpp"
+
+using namespace spinhop;
+using namespace spinhop::test;
+
+namespace {
+
+std::vector<Image> paper_letters() {
+  std::vector<Image> v;
+  for (const char* l : {"u", "t", "d"}) v.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
+  return v;
+}
+
+}  // namespace
+
+TEST(Images, UndistortedLettersAreRecalledExactly) {
+  ModelParams m;
+  ImagesTask task(paper_letters(), 0.0);
+  ASSERT_EQ(task.neurons(), 100);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 1, 0);
+  const RunResult r = run_trials(task, m, spec, 6);
+  for (const TrialRecord& rec : r.records) {
+    EXPECT_EQ(rec.score.success, 1) << "letter " << rec.score.target;
+    EXPECT_EQ(rec.score.bit_accuracy, 1.0);
+    EXPECT_EQ(rec.score.target, static_cast<int>(rec.trial % 3));
+  }
+}
+
+TEST(Images, EveryTrialFlipsExactlyRoundDTimesPixels) {
+  ModelParams m;
+  for (double d : {0.0, 0.05, 0.125, 0.33, 0.5}) {
+    ImagesTask task(paper_letters(), d);
+    const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 3, 0);
+    for (std::uint64_t t = 0; t < 20; ++t) {
+      const TrialCircuit c = rebuild_circuit(spec, t);
+      const Image& img = task.images()[t % 3];
+      int flipped = 0;
+      for (int j = 0; j < 100; ++j) flipped += c.input[j] != img.pixels[j];
+      EXPECT_EQ(flipped, static_cast<int>(std::lround(d * 100))) << "d=" << d << " trial " << t;
+    }
+  }
+}
+
+TEST(Images, DifferentSizesAreRejected) {
+  std::vector<Image> v = paper_letters();
+  Image small;
+  small.name = "small";
+  small.width = small.height = 5;
+  small.pixels.assign(25, 0);
+  v.push_back(small);
+  try {
+    ImagesTask t(v, 0.1);
+    FAIL() << "accepted images of different sizes";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("differ in size"), std::string::npos);
+  }
+}
+
+TEST(MaxCutTask, SmallGraphsScoredAgainstTheirExactOptimum) {
+  ModelParams m;
+  std::vector<Graph> graphs;
+  for (int g = 0; g < 4; ++g) graphs.push_back(random_graph(10, 0.5, 7, g));
+  MaxCutTask task(graphs, 1.05);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 2, 0);
+  const RunResult r = run_trials(task, m, spec, 8);
+  for (const TrialRecord& rec : r.records) {
+    const int g = rec.score.target;
+    EXPECT_EQ(task.reference_kind(g), "exact");
+    EXPECT_LE(rec.score.cut, task.reference(g));
+    EXPECT_GT(rec.score.cut, 0.5 * half_approximation(graphs[g]));
+    EXPECT_NEAR(rec.score.gap, 1.0 - rec.score.cut / task.reference(g), 1e-12);
+    // the nominal network is deterministic from the all-OFF start: repeats are identical
+    if (rec.trial >= 4) {
+      EXPECT_EQ(rec.score.cut, r.records[rec.trial - 4].score.cut);
+    }
+  }
+}
+
+TEST(MaxCutTask, WeightedEdgesScaleTheEdgeSynapse) {
+  ModelParams m;
+  Graph g;
+  g.name = "w";
+  g.n = 3;
+  g.edges = {{0, 1, 2.0}, {1, 2, 0.0}};
+  MaxCutTask task({g}, 1.05);
+  const TaskSpec t = task.spec(m);
+  EXPECT_DOUBLE_EQ(t.graph_weights[0 * 3 + 1], -1.05 * 0.1 * 2.0);
+  EXPECT_DOUBLE_EQ(t.graph_weights[1 * 3 + 2], 0.0);  // an edge of weight 0 is still an edge
+  EXPECT_DOUBLE_EQ(t.graph_weights[0 * 3 + 2], 0.1);  // a non-edge gets +W
+  EXPECT_DOUBLE_EQ(t.graph_weights[1 * 3 + 1], 0.0);
+}
+
+// sigma 0 is nominal (tested in Recall.PerDevicePathWithZeroSigmaEqualsNominal); sigma > 0 gives
+// every device of every trial its own draw with the requested mean and spread, reproducibly.
+TEST(Variation, DrawsHaveTheRequestedStatisticsAndAreReproducible) {
+  ModelParams m;
+  VariationSigmas s;
+  s.r_p = 0.05;
+  s.r_ap = 0.1;
+  s.r_m = 0.02;
+  s.area = 0.08;
+  s.leak = 0.15;
+  const PhysicalDevice nom = m.physical_axon();
+  std::vector<double> rp, rap, rm, area, leak;
+  std::set<double> distinct;
+  for (std::uint64_t trial = 0; trial < 40; ++trial) {
+    for (std::uint32_t d = 0; d < 500; ++d) {
+      const PhysicalDevice p = vary_device(nom, s, TrialKey{11, trial}, d);
+      rp.push_back(p.r_p);
+      rap.push_back(p.r_ap);
+      rm.push_back(p.r_m);
+      area.push_back(p.area);
+      leak.push_back(p.leak);
+      distinct.insert(p.r_p);
+      EXPECT_EQ(p.length, nom.length);  // sigma 0 for the length: nominal
+    }
+  }
+  EXPECT_EQ(distinct.size(), rp.size()) << "every device of every trial draws its own value";
+  auto check = [](const std::vector<double>& v, double nominal, double sigma, const char* what) {
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+    double ss = 0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    const double sd = std::sqrt(ss / (v.size() - 1));
+    const double se = sigma * std::fabs(nominal) / std::sqrt(static_cast<double>(v.size()));
+    EXPECT_NEAR(mean, nominal, 5 * se) << what;
+    EXPECT_NEAR(sd / std::fabs(nominal), sigma, 5 * sigma / std::sqrt(2.0 * v.size())) << what;
+  };
+  check(rp, nom.r_p, 0.05, "R_P");
+  check(rap, nom.r_ap, 0.1, "R_AP");
+  check(rm, nom.r_m, 0.02, "R_M");
+  check(area, nom.area, 0.08, "A");
+  check(leak, nom.leak, 0.15, "leak");
+  const PhysicalDevice again = vary_device(nom, s, TrialKey{11, 3}, 77);
+  EXPECT_EQ(again.r_p, rp[3 * 500 + 77]);
+}
+
+TEST(Variation, TruncationKeepsDevicesPhysical) {
+  ModelParams m;
+  VariationSigmas s;
+  s.r_p = s.r_ap = s.r_m = s.area = s.length = s.mtj_width = s.mtj_position = s.leak = 0.6;
+  for (bool soma : {false, true}) {
+    const PhysicalDevice nom = soma ? m.physical_soma() : m.physical_axon();
+    for (std::uint32_t d = 0; d < 20000; ++d) {
+      const PhysicalDevice p = vary_device(nom, s, TrialKey{5, 1}, d);
+      ASSERT_GT(p.r_p, 0);
+      ASSERT_GT(p.r_ap, 0);
+      ASSERT_GT(p.r_m, 0);
+      ASSERT_GT(p.area, 0);
+      ASSERT_GT(p.length, 0);
+      ASSERT_GT(p.mtj_width, 0);
+      ASSERT_LT(p.mtj_width, p.length);
+      ASSERT_GE(p.mtj_position * p.length - p.mtj_width / 2, 0);
+      ASSERT_LE(p.mtj_position * p.length + p.mtj_width / 2, p.length * (1 + 1e-12));
+      ASSERT_EQ(p.leak > 0, nom.leak > 0);
+    }
+  }
+}
+
+// Variation changes the trials, reproducibly; the variation run through the whole pipeline.
+TEST(Variation, TrialsDifferFromNominalAndRepeat) {
+  ModelParams m;
+  RecallTask task(20, 1);
+  VariationSigmas s;
+  s.r_p = s.r_ap = s.r_m = s.area = s.length = s.mtj_width = s.mtj_position = s.leak = 0.1;
+  s.w = s.v_dw = s.v_c = 0.05;
+  const PointSpec nominal = make_point_spec(m, VariationSigmas{}, task.spec(m), 8, 0);
+  const PointSpec varied = make_point_spec(m, s, task.spec(m), 8, 0);
+  const RunResult a = run_trials(task, m, nominal, 30);
+  const RunResult b = run_trials(task, m, varied, 30);
+  const RunResult c = run_trials(task, m, varied, 30, 1, 7);
+  int same = 0;
+  for (int t = 0; t < 30; ++t) {
+    same += same_bits(a.all.trials[t], b.all.trials[t]);
+    EXPECT_TRUE(same_bits(b.all.trials[t], c.all.trials[t])) << t;
+  }
+  EXPECT_EQ(same, 0);
+}
+
+// Thermal noise: reproducible from the seed, different from the noiseless run, and the
+// depinning threshold freezes walls whose current is below it.
+TEST(Noise, ReproducibleAndDifferentFromNoiseless) {
+  ModelParams m;
+  m.thermal_noise = true;
+  m.i_depin = 0.8e-6;
+  RecallTask task(8, 1);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 4, 0);
+  EXPECT_GT(spec.integ.diffusion, 1e-7);  // ~2e-6 m^2/s with the defaults: nm per ps
+  const RunResult a = run_trials(task, m, spec, 6, 2, 0, Precision::Double);
+  const RunResult b = run_trials(task, m, spec, 6, 1, 1, Precision::Double);
+  ModelParams quiet;
+  const PointSpec plain = make_point_spec(quiet, VariationSigmas{}, task.spec(quiet), 4, 0);
+  const RunResult c = run_trials(task, quiet, plain, 6, 2, 0, Precision::Double);
+  for (int t = 0; t < 6; ++t) {
+    EXPECT_TRUE(same_bits(a.all.trials[t], b.all.trials[t])) << t;
+    EXPECT_FALSE(same_bits(a.all.trials[t], c.all.trials[t])) << t;
+    EXPECT_GT(a.all.trials[t].steps, 10 * c.all.trials[t].steps) << "noise bounds the step too";
+  }
+  // the diffusion constant of model.md: gamma Delta kB T / (2 alpha M_SAT A)
+  EXPECT_NEAR(m.diffusion(), 1.760859e11 * 5e-9 * 1.380649e-23 * 300 / (2 * 0.02 * 8e5 * 50e-18), 1e-12);
+  const DeviceParams<double> p = m.axon_device<double>();
+  EXPECT_EQ(wall_velocity_pinned(p, 0.7e-6 * 2000), 0.0);
+  EXPECT_NE(wall_velocity_pinned(p, 0.9e-6 * 2000), 0.0);
+}
+
+// The ideal network stops at a fixed point of eq. 2 and recalls a lightly distorted pattern.
+TEST(Hopfield, ReachesAFixedPointAndRecalls) {
+  const int n = 16;
+  std::vector<std::uint8_t> pattern(n);
+  for (int j = 0; j < n; ++j) pattern[j] = (j * 7 + 3) % 5 < 2;
+  std::vector<double> w(n * n, 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      if (i != j) w[i * n + j] = 0.1 * (2 * pattern[i] - 1) * (2 * pattern[j] - 1);
+  std::vector<std::uint8_t> input = pattern;
+  input[2] ^= 1;
+  input[9] ^= 1;
+  for (HopfieldStates st : {HopfieldStates::PlusMinus, HopfieldStates::ZeroOne}) {
+    const HopfieldResult r = run_hopfield(n, w, input, st, TrialKey{1, 2});
+    EXPECT_TRUE(r.converged);
+    if (st == HopfieldStates::PlusMinus) {
+      EXPECT_EQ(r.state, pattern);
+    }
+    // a fixed point: no neuron would change
+    const double off = st == HopfieldStates::PlusMinus ? -1 : 0;
+    for (int j = 0; j < n; ++j) {
+      double h = 0;
+      for (int i = 0; i < n; ++i)
+        if (i != j) h += w[i * n + j] * (r.state[i] ? 1.0 : off);
+      if (h > 0) {
+        EXPECT_EQ(r.state[j], 1);
+      }
+      if (h < 0) {
+        EXPECT_EQ(r.state[j], 0);
+      }
+    }
+  }
+  // from all-OFF, eq. 1-2 read literally ({0, 1}, threshold 0) never moves
+  const HopfieldResult z = run_hopfield(n, w, std::vector<std::uint8_t>(n, 0), HopfieldStates::ZeroOne,
+                                        TrialKey{1, 2});
+  EXPECT_EQ(z.state, std::vector<std::uint8_t>(n, 0));
+}
+
+TEST(Experiment, SweepsExpandToACartesianProductWithGlobalTrialIndices) {
+  ExperimentConfig c;
+  c.neurons = 8;
+  c.trials = 5;
+  c.sweeps = {"W=0.05:0.15:0.05", "N=8,12"};
+  const Experiment e(c);
+  ASSERT_EQ(e.points(), 6u);
+  const ExperimentPoint p3 = e.point(3);  // W = 0.1, N = 12 (the first sweep is outermost)
+  EXPECT_DOUBLE_EQ(p3.config.model.w, 0.1);
+  EXPECT_EQ(p3.spec.task.n, 12);
+  EXPECT_EQ(p3.spec.trial_base, 15u);
+  Shard s{1, 3};
+  std::uint64_t total = 0;
+  for (std::uint64_t p = 0; p < e.points(); ++p) {
+    for (std::uint64_t k = 0; k < e.shard_trials(p, s); ++k) {
+      const std::uint64_t global = p * 5 + e.shard_first(p, s) + k * 3;
+      EXPECT_EQ(global % 3, 1u);
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, 10u);  // 30 trials, every third
+}

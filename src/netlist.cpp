@@ -90,14 +90,12 @@ void write_subckt(std::ostringstream& o, const char* name, const char* what,
        "* (ngspice pastes a {...} into a B expression as text, without parentheses: keep them)\n"
        "Bmtj ma mb I = (({1/rap}) + ({1/rp - 1/rap}) * min(max((v(x) - {xlo}) / {w}, 0), 1))"
        " * (v(ma) - v(mb))\n"
-       "* wall velocity [m/s] = k I_track + leak; at a track end only the part into the track\n"
-       "* (a wall within d of an end moves out at most kc * d)\n"
-       "Bvel 0 v I = min(max({k} * i(Vsense) + {leak}, -{kc} * max(v(x), 0)),"
-       " {kc} * ({len} - min(v(x), {len})))\n"
+       "* wall velocity [m/s] = k I_track + leak, clamped to the track: a wall within d of an\n"
+       "* end moves out at most kc * d, one a time step carried past an end returns at kc * d\n"
+       "Bvel 0 v I = min(max({k} * i(Vsense) + {leak}, -{kc} * v(x)), {kc} * ({len} - v(x)))\n"
        "Rvel v 0 1\n"
-       "* wall position [nm]: a 1 F capacitor charged at 1e9 * velocity (nm/s), and pulled back\n"
-       "* at kc * (distance) should a time step carry it past an end\n"
-       "Bx 0 x I = 1e9 * (v(v) - {kc} * (min(v(x), 0) + max(v(x) - {len}, 0)))\n"
+       "* wall position [nm]: a 1 F capacitor charged at 1e9 * velocity (nm/s)\n"
+       "Bx 0 x I = 1e9 * v(v)\n"
        "Cx x 0 1 ic=0\n"
        ".ends\n\n";
 }
@@ -269,14 +267,18 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
        "set wr_singlescale\n"
        "set wr_vecnames\n"
        "run\n";
-  // the summed speed, from the velocity nodes after the run (as circuit nodes, abs() kinks
-  // slowed ngspice down and made its Newton iteration fail at the switch)
-  o << "* summed wall speed [m/s]: the trial has converged when it is below v_tol\n";
+  // The summed speed, from the velocity nodes after the run (as circuit nodes, the abs() kinks
+  // slowed ngspice down). A wall counts only strictly inside its track: at an end its velocity
+  // is the clamp's pull back after a time step carried it past the end, not motion.
+  o << "* summed wall speed [m/s], walls strictly inside their track: the trial has converged\n"
+       "* when it is below v_tol\n";
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
-      const std::string v = i == j ? "v(vs" + std::to_string(j) + ")"
-                                   : "v(va" + std::to_string(i) + "_" + std::to_string(j) + ")";
-      o << "let speed = " << (i == 0 && j == 0 ? "" : "speed + ") << "abs(" << v << ")\n";
+      const std::string id = i == j ? "s" + std::to_string(j)
+                                    : "a" + std::to_string(i) + "_" + std::to_string(j);
+      const double len = device_physical(spec, key, i, j).length * 1e9;
+      o << "let speed = " << (i == 0 && j == 0 ? "" : "speed + ") << "abs(v(v" << id
+        << ")) * (v(x" << id << ") gt 0) * (v(x" << id << ") lt " << num(len) << ")\n";
     }
   }
   std::string list;

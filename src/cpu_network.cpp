@@ -49,77 +49,88 @@ inline Real step_wall(const DeviceParams<Real>& p, Real x, Real v_track, Real dt
   }
 }
 
-// Axon parameters for the hot loops. Every field is a local scalar (nominal) or a local restrict
-// pointer (varied), and DeviceParams is assembled field by field inside the loop: GCC does not
-// vectorise a loop that copies a whole struct, nor one that loads through struct members.
+// Device parameters for the hot loops. Every field is a local scalar (nominal) or a local
+// restrict pointer (varied), and DeviceParams is assembled field by field inside the loop: GCC
+// does not vectorise a loop that copies a whole struct, nor one that loads through struct
+// members. Nominal somas differ from nominal axons only in their leak.
 template <class Real, bool Varied>
-struct AxonParams {
-  explicit AxonParams(const NetworkView<Real>& v)
+struct ColumnParams {
+  explicit ColumnParams(const NetworkView<Real>& v)
       : g_ap(v.axon_nominal.g_ap), dg(v.axon_nominal.dg), x_lo(v.axon_nominal.x_lo),
         inv_w(v.axon_nominal.inv_w), len(v.axon_nominal.len), kg(v.axon_nominal.kg),
-        leak(v.axon_nominal.leak), v_pin(v.axon_nominal.v_pin) {}
-  Real g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin;
+        leak(v.axon_nominal.leak), v_pin(v.axon_nominal.v_pin), soma_leak(v.soma_nominal.leak) {}
+  Real g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin, soma_leak;
 };
 
 template <class Real>
-struct AxonParams<Real, true> {
-  explicit AxonParams(const NetworkView<Real>& v)
+struct ColumnParams<Real, true> {
+  explicit ColumnParams(const NetworkView<Real>& v)
       : g_ap(v.g_ap), dg(v.dg), x_lo(v.x_lo), inv_w(v.inv_w), len(v.len), kg(v.kg), leak(v.leak),
-        v_pin(v.v_pin) {}
-  const Real *g_ap, *dg, *x_lo, *inv_w, *len, *kg, *leak, *v_pin;
+        v_pin(v.v_pin), soma_leak(v.leak) {}
+  const Real *g_ap, *dg, *x_lo, *inv_w, *len, *kg, *leak, *v_pin, *soma_leak;
 };
 
-// Copies an AxonParams into locals; SPINHOP_AXON_AT(d) then assembles device d's parameters.
-#define SPINHOP_AXON_LOCALS(ap)                   \
-  [[maybe_unused]] const auto g_ap_ = ap.g_ap;    \
-  [[maybe_unused]] const auto dg_ = ap.dg;        \
-  [[maybe_unused]] const auto x_lo_ = ap.x_lo;    \
-  [[maybe_unused]] const auto inv_w_ = ap.inv_w;  \
-  [[maybe_unused]] const auto len_ = ap.len;      \
-  [[maybe_unused]] const auto kg_ = ap.kg;        \
-  [[maybe_unused]] const auto leak_ = ap.leak;    \
-  [[maybe_unused]] const auto v_pin_ = ap.v_pin
+// Copies a ColumnParams into locals; SPINHOP_DEVICE_AT(d, soma) then assembles the parameters of
+// storage slot d.
+#define SPINHOP_COLUMN_LOCALS(cp)                    \
+  [[maybe_unused]] const auto g_ap_ = cp.g_ap;       \
+  [[maybe_unused]] const auto dg_ = cp.dg;           \
+  [[maybe_unused]] const auto x_lo_ = cp.x_lo;       \
+  [[maybe_unused]] const auto inv_w_ = cp.inv_w;     \
+  [[maybe_unused]] const auto len_ = cp.len;         \
+  [[maybe_unused]] const auto kg_ = cp.kg;           \
+  [[maybe_unused]] const auto leak_ = cp.leak;       \
+  [[maybe_unused]] const auto v_pin_ = cp.v_pin;     \
+  [[maybe_unused]] const auto soma_leak_ = cp.soma_leak
 template <class Real, bool Varied, class T>
 inline DeviceParams<Real> assemble(T g_ap, T dg, T x_lo, T inv_w, T len, T kg, T leak, T v_pin,
-                                   int d) {
+                                   T soma_leak, int d, bool soma) {
   if constexpr (Varied) {
+    (void)soma_leak;
+    (void)soma;
     return DeviceParams<Real>{g_ap[d], dg[d], x_lo[d], inv_w[d], len[d], kg[d], leak[d], v_pin[d]};
   } else {
     (void)d;
-    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin};
+    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, soma ? soma_leak : leak, v_pin};
   }
 }
-#define SPINHOP_AXON_AT(d) \
-  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_, d)
+#define SPINHOP_DEVICE_AT(d, soma) \
+  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_, soma_leak_, d, soma)
 
-// The two hot loops, over a run of axons [j0, j1) of one column.
+// Pass A over one padded column: every row's wall speed, the soma (row i) driven by its own
+// dendrite and every other row by the axon bus. One loop of a multiple of 8 rows, no remainder.
 template <class Real, bool Varied, bool Extras>
-void scan_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
-                Real* __restrict speed, int base, int j0, int j1, Real vb, Real v_tol) {
-  SPINHOP_AXON_LOCALS(params);
-  for (int j = j0; j < j1; ++j) {
-    const DeviceParams<Real> p = SPINHOP_AXON_AT(base + j);
-    const Real v = velocity<Real, Extras>(p, vb);
+void scan_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
+                 const Real* __restrict v_dend, Real* __restrict speed, int base, int rows, int i,
+                 Real vb, Real v_tol) {
+  SPINHOP_COLUMN_LOCALS(cp);
+  for (int j = 0; j < rows; ++j) {
+    const bool soma = j == i;
+    const DeviceParams<Real> p = SPINHOP_DEVICE_AT(base + j, soma);
+    const Real v = velocity<Real, Extras>(p, soma ? v_dend[j] : vb);
     speed[j] = hd::max_(speed[j], wall_motion_speed(p, x[base + j], v, v_tol));
   }
 }
 
+// Pass B over one padded column: move (Move), recompute the MTJ conductances, accumulate the
+// dendrite row sums. canonical = i * n, the device index the random streams use.
 template <class Real, bool Varied, bool Extras, bool Move>
-void advance_axons(const AxonParams<Real, Varied>& params, const Real* __restrict x,
-                   Real* __restrict xn, const Real* __restrict w, Real* __restrict sg,
-                   Real* __restrict sgw, Real* __restrict sgww, int base, int j0, int j1, Real vb,
-                   Real dt, const KickContext& kick) {
-  SPINHOP_AXON_LOCALS(params);
-  for (int j = j0; j < j1; ++j) {
+void advance_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
+                    Real* __restrict xn, const Real* __restrict w, const Real* __restrict v_dend,
+                    Real* __restrict sg, Real* __restrict sgw, Real* __restrict sgww, int base,
+                    int rows, int i, int canonical, Real vb, Real dt, const KickContext& kick) {
+  SPINHOP_COLUMN_LOCALS(cp);
+  for (int j = 0; j < rows; ++j) {
+    const bool soma = j == i;
     const int d = base + j;
-    const DeviceParams<Real> p = SPINHOP_AXON_AT(d);
+    const DeviceParams<Real> p = SPINHOP_DEVICE_AT(d, soma);
     Real xj = x[d];
     if constexpr (Move) {
-      xj = step_wall<Real, Extras>(p, xj, vb, dt, kick, d);
+      xj = step_wall<Real, Extras>(p, xj, soma ? v_dend[j] : vb, dt, kick, canonical + j);
       xn[d] = xj;
     }
     DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
-    dendrite_accumulate(s, mtj_conductance(p, xj), w[d], false);
+    dendrite_accumulate(s, mtj_conductance(p, xj), w[d], soma);
     sg[j] = s.g;
     sgw[j] = s.gw;
     sgww[j] = s.gww;
@@ -131,23 +142,26 @@ void advance_axons(const AxonParams<Real, Varied>& params, const Real* __restric
 template <class Real>
 void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   const int n = spec.task.n;
-  const std::size_t nn = static_cast<std::size_t>(n) * n;
   n_ = n;
+  // columns padded to a multiple of 8 rows (32 bytes of float): the inner loops have no
+  // remainder; rows j >= n are inert and never read back
+  stride_ = (n + 7) / 8 * 8;
+  const std::size_t slots = static_cast<std::size_t>(n) * stride_;
   cur_ = 0;
   key_ = spec.key_of(local);
   const TrialKey key = key_;
-  for (auto& x : x_) x.assign(nn, Real(0));
-  w_.resize(nn);
+  for (auto& x : x_) x.assign(slots, Real(0));
+  w_.assign(slots, Real(0));
   words_.resize(n);
   keys_.resize(n);
   v_dw_.resize(n);
   v_in_.resize(n);
   g_bus_.resize(n);
   g_soma_track_.resize(n);
-  for (auto* a : {&sum_g_, &sum_gw_, &sum_gww_, &g_soma_, &speed_, &v_bus_, &v_dend_,
-                  &v_bus_prev_, &v_dend_prev_}) {
-    a->assign(n, Real(0));
+  for (auto* a : {&sum_g_, &sum_gw_, &sum_gww_, &speed_, &v_dend_, &v_dend_prev_}) {
+    a->assign(stride_, Real(0));
   }
+  for (auto* a : {&g_soma_, &v_bus_, &v_bus_prev_}) a->assign(n, Real(0));
   for (auto* a : {&power_, &power_prev_, &energy_}) a->assign(n, 0.0);
 
   // neurons: pattern bits, distortion keys, inputs, sources
@@ -166,19 +180,22 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   const bool per_device = spec.per_device != 0;
   std::vector<Real>* params[8] = {&g_ap_, &dg_, &x_lo_, &inv_w_, &len_, &kg_, &leak_, &v_pin_};
   if (per_device) {
-    for (auto* a : params) a->resize(nn);
+    // padding rows: no conductance, pinned at x = 0 by a negative drift
+    const Real inert[8] = {Real(0), Real(0), Real(0), Real(1e9), Real(1e-7), Real(0), Real(-1), Real(0)};
+    for (int q = 0; q < 8; ++q) params[q]->assign(slots, inert[q]);
   }
-  g_m_.resize(nn);
+  g_m_.resize(static_cast<std::size_t>(n) * n);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
-      const std::size_t d = static_cast<std::size_t>(i) * n + j;
-      w_[d] = static_cast<Real>(device_w(spec, key, local, i, j, words_[i], words_[j]));
+      const std::size_t d = static_cast<std::size_t>(i) * n + j;  // the canonical index
+      const std::size_t slot = static_cast<std::size_t>(i) * stride_ + j;
+      w_[slot] = static_cast<Real>(device_w(spec, key, local, i, j, words_[i], words_[j]));
       const PhysicalDevice phys = device_physical(spec, key, i, j);
       g_m_[d] = 1.0 / phys.r_m;
       if (per_device) {
         const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor, spec.integ.i_depin);
         const Real fields[8] = {p.g_ap, p.dg, p.x_lo, p.inv_w, p.len, p.kg, p.leak, p.v_pin};
-        for (int q = 0; q < 8; ++q) (*params[q])[d] = fields[q];
+        for (int q = 0; q < 8; ++q) (*params[q])[slot] = fields[q];
       }
     }
   }
@@ -210,8 +227,7 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   view_ = v;
 }
 
-// Pass A: the fastest moving wall at the current state (0 if none moves). Column i is split
-// around its soma (row i) so the inner loops run over axons only.
+// Pass A: the fastest moving wall at the current state (0 if none moves).
 template <class Real>
 template <bool Varied, bool Extras>
 Real CpuNetwork<Real>::scan_motion(Real v_tol) {
@@ -219,18 +235,13 @@ Real CpuNetwork<Real>::scan_motion(Real v_tol) {
   const Real* x = x_[cur_].data();
   Real* speed = speed_.data();
   std::fill(speed_.begin(), speed_.end(), Real(0));
-  const AxonParams<Real, Varied> axons(view_);
+  const ColumnParams<Real, Varied> cp(view_);
   for (int i = 0; i < n; ++i) {
-    const int base = i * n;
-    const Real vb = v_bus_[i];
-    scan_axons<Real, Varied, Extras>(axons, x, speed, base, 0, i, vb, v_tol);
-    const DeviceParams<Real> ps = params_at<Real, Varied>(view_, base + i, true);
-    const Real vs = velocity<Real, Extras>(ps, v_dend_[i]);
-    speed[i] = hd::max_(speed[i], wall_motion_speed(ps, x[base + i], vs, v_tol));
-    scan_axons<Real, Varied, Extras>(axons, x, speed, base, i + 1, n, vb, v_tol);
+    scan_column<Real, Varied, Extras>(cp, x, v_dend_.data(), speed, i * stride_, stride_, i,
+                                      v_bus_[i], v_tol);
   }
   Real vmax = 0;
-  for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);
+  for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);  // real rows only
   return vmax;
 }
 
@@ -242,40 +253,19 @@ void CpuNetwork<Real>::advance_and_sum(Real dt, const KickContext& kick) {
   const int n = n_;
   const Real* x = x_[cur_].data();
   Real* xn = x_[Move ? 1 - cur_ : cur_].data();
-  const Real* w = w_.data();
-  Real* sg = sum_g_.data();
-  Real* sgw = sum_gw_.data();
-  Real* sgww = sum_gww_.data();
   std::fill(sum_g_.begin(), sum_g_.end(), Real(0));
   std::fill(sum_gw_.begin(), sum_gw_.end(), Real(0));
   std::fill(sum_gww_.begin(), sum_gww_.end(), Real(0));
-  const AxonParams<Real, Varied> axons(view_);
+  const ColumnParams<Real, Varied> cp(view_);
   for (int i = 0; i < n; ++i) {
-    const int base = i * n;
-    const Real vb = v_bus_[i];
-    advance_axons<Real, Varied, Extras, Move>(axons, x, xn, w, sg, sgw, sgww, base, 0, i, vb, dt,
-                                              kick);
-    {  // the soma of neuron i, driven by its own dendrite
-      const int d = base + i;
-      const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, true);
-      Real xi = x[d];
-      if constexpr (Move) {
-        xi = step_wall<Real, Extras>(p, xi, v_dend_[i], dt, kick, d);
-        xn[d] = xi;
-      }
-      DendriteSums<Real> s{sg[i], sgw[i], sgww[i]};
-      dendrite_accumulate(s, mtj_conductance(p, xi), w[d], true);
-      sg[i] = s.g;
-      sgw[i] = s.gw;
-      sgww[i] = s.gww;
-    }
-    advance_axons<Real, Varied, Extras, Move>(axons, x, xn, w, sg, sgw, sgww, base, i + 1, n, vb,
-                                              dt, kick);
+    advance_column<Real, Varied, Extras, Move>(cp, x, xn, w_.data(), v_dend_.data(), sum_g_.data(),
+                                               sum_gw_.data(), sum_gww_.data(), i * stride_,
+                                               stride_, i, i * n, v_bus_[i], dt, kick);
   }
   if constexpr (Move) cur_ = 1 - cur_;
   const Real* xs = x_[cur_].data();
   for (int j = 0; j < n; ++j) {
-    const int d = j * n + j;
+    const int d = j * stride_ + j;
     g_soma_[j] = mtj_conductance(params_at<Real, Varied>(view_, d, true), xs[d]);
   }
 }
@@ -298,7 +288,7 @@ double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       const bool soma = j == i;
-      const int d = i * n + j;
+      const int d = i * stride_ + j;
       const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, soma);
       const Real v = velocity<Real, Extras>(p, soma ? v_dend_prev_[j] : v_bus_prev_[i]);
       last = hd::max_(last, wall_motion_time(p, x[d], v, v_tol, dt));
@@ -322,7 +312,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
     if (observer_ == nullptr) return;
     double p = 0.0;
     for (int j = 0; j < n_; ++j) p += power_[j];
-    observer_->on_step(tl.t, tl.phase, x_[cur_].data(), v_dend_.data(), n_, p);
+    observer_->on_step(tl.t, tl.phase, x_[cur_].data(), stride_, v_dend_.data(), n_, p);
   };
   observe();
   for (;;) {
@@ -374,7 +364,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
   for (int k = 0; k < words; ++k) state_words[k] = undecided_words[k] = 0;
   int undecided = 0;
   for (int j = 0; j < n_; ++j) {
-    const int d = j * n_ + j;
+    const int d = j * stride_ + j;
     const Real len = params_at<Real, Varied>(view_, d, true).len;
     const int bit = wall_readout(x[d], len, static_cast<Real>(spec.read_hi),
                                  static_cast<Real>(spec.read_lo));

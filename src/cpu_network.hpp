@@ -22,16 +22,19 @@ class CpuNetwork {
 
   int n() const { return n_; }
   const NetworkView<Real>& view() const { return view_; }
+  // device (i, j) is at positions()[i * stride() + j]
   const std::vector<Real>& positions() const { return x_[cur_]; }
+  int stride() const { return stride_; }
   const std::vector<std::uint64_t>& pattern_words() const { return words_; }
   const std::vector<Real>& inputs() const { return v_in_; }
 
   // Optional observer called at the start and after every accepted step (waveform traces):
-  // positions x [n*n], dendrite (soma track) voltages [n], total source power [W].
+  // positions x (device (i, j) at i * stride + j), dendrite (soma track) voltages [n], total
+  // source power [W].
   struct StepObserver {
     virtual ~StepObserver() = default;
-    virtual void on_step(double t, int phase, const Real* x, const Real* v_dendrite, int n,
-                         double power) = 0;
+    virtual void on_step(double t, int phase, const Real* x, int stride, const Real* v_dendrite,
+                         int n, double power) = 0;
   };
   void set_observer(StepObserver* obs) { observer_ = obs; }
 
@@ -48,6 +51,7 @@ class CpuNetwork {
   double last_motion_time(double dt, Real v_tol) const;
 
   int n_ = 0;
+  int stride_ = 0;  // storage rows per column (n padded to a multiple of 8)
   int cur_ = 0;
   TrialKey key_{};
   StepObserver* observer_ = nullptr;

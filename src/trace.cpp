@@ -14,17 +14,17 @@ Trace record(const PointSpec& spec, std::uint64_t point, std::uint64_t local,
   struct Recorder : CpuNetwork<Real>::StepObserver {
     Trace* tr;
     const CpuNetwork<Real>* net;
-    void on_step(double t, int phase, const Real* x, const Real* v_dend, int n,
+    void on_step(double t, int phase, const Real* x, int stride, const Real* v_dend, int n,
                  double power) override {
       tr->t.push_back(t);
       tr->phase.push_back(phase);
       tr->power.push_back(power);
       const Real* g_track = net->view().g_soma_track;
       for (int j = 0; j < n; ++j) {
-        tr->soma_x.push_back(static_cast<double>(x[j * n + j]));
+        tr->soma_x.push_back(static_cast<double>(x[j * stride + j]));
         tr->soma_current.push_back(static_cast<double>(v_dend[j]) * static_cast<double>(g_track[j]));
       }
-      for (auto [i, j] : tr->axons) tr->axon_x.push_back(static_cast<double>(x[i * n + j]));
+      for (auto [i, j] : tr->axons) tr->axon_x.push_back(static_cast<double>(x[i * stride + j]));
     }
   };
   Trace tr;

@@ -287,6 +287,26 @@ ResultsHeader read_header(hid_t f) {
     axis.values.assign(distinct.begin(), distinct.end());
     h.axes.push_back(axis);
   }
+  if (H5Lexists(f, "graphs", H5P_DEFAULT) > 0) {
+    Handle gg = open_group(f, "graphs");
+    H5G_info_t info{};
+    H5Gget_info(gg, &info);
+    for (hsize_t k = 0; k < info.nlinks; ++k) {
+      char name[512];
+      H5Lget_name_by_idx(gg, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT);
+      Handle d = open_dataset(gg, name);
+      Graph g;
+      g.name = name;
+      g.n = static_cast<int>(h5::read_int_attr(d, "nodes"));
+      const std::uint64_t m = h5::rows_of(d);
+      std::vector<double> e(m * 3);
+      h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, m, 3, e.data());
+      for (std::uint64_t r = 0; r < m; ++r) {
+        g.edges.push_back(Edge{static_cast<int>(e[3 * r]), static_cast<int>(e[3 * r + 1]), e[3 * r + 2]});
+      }
+      h.graphs.push_back(std::move(g));
+    }
+  }
   if (h.groups > 0) {
     Handle d = open_dataset(pts, "reference");
     std::vector<double> flat(h.points * static_cast<std::size_t>(h.groups));
@@ -320,11 +340,11 @@ std::vector<TrialRow> read_rows_of(hid_t f, const ResultsHeader& h, std::uint64_
     for (std::uint64_t r = 0; r < count; ++r) c.set(rows[r].record, col[r]);
   }
   std::vector<std::uint64_t> bits(count * static_cast<std::size_t>(h.words));
-  for (const char* name : {"state", "undecided_bits"}) {
+  for (const std::string name : {"state", "undecided_bits", "input"}) {
     Handle d = open_dataset(trials, name);
     h5::read_rows(d, H5T_NATIVE_UINT64, start, count, h.words, bits.data());
     for (std::uint64_t r = 0; r < count; ++r) {
-      auto& dst = std::string(name) == "state" ? rows[r].state : rows[r].undecided;
+      auto& dst = name == "state" ? rows[r].state : name == "input" ? rows[r].input : rows[r].undecided;
       dst.assign(bits.begin() + r * h.words, bits.begin() + (r + 1) * h.words);
     }
   }
@@ -396,7 +416,7 @@ struct ResultsWriter::Impl {
   Handle file;
   Handle trials_group;
   std::vector<Handle> column_sets;  // in columns() order
-  Handle state_set, undecided_set, committed_set;
+  Handle state_set, undecided_set, input_set, committed_set;
 };
 
 namespace {
@@ -499,10 +519,35 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   im->undecided_set = h5::create_extendible(im->trials_group, "undecided_bits", H5T_STD_U64LE,
                                             h.words, kChunkRows, true);
   describe(im->undecided_set, "bits", "bit j set = soma j undecided (between the read-out thresholds)");
+  im->input_set = h5::create_extendible(im->trials_group, "input", H5T_STD_U64LE, h.words,
+                                        kChunkRows, true);
+  describe(im->input_set, "bits", "the input loaded while charging: bit j set = neuron j held at +V_C");
   im->committed_set = h5::create_fixed(im->trials_group, "committed", H5T_STD_U64LE, 1, 1);
   describe(im->committed_set, "1", "number of complete rows in every /trials dataset");
   const std::uint64_t zero = 0;
   h5::write_rows(im->committed_set, H5T_NATIVE_UINT64, 0, 1, 1, &zero);
+
+  // max-cut graphs, so the file is complete without the graph files
+  if (!h.graphs.empty()) {
+    Handle gg = make_group(f, "graphs");
+    h5::write_attr(gg, "description",
+                   std::string("every max-cut graph of the run: edges [m][3] = (i, j, weight), "
+                               "nodes 0-based; the trials' target is the index into "
+                               "/points/reference's group_names"));
+    for (const Graph& g : h.graphs) {
+      if (H5Lexists(gg, g.name.c_str(), H5P_DEFAULT) > 0) continue;
+      std::vector<double> e;
+      for (const Edge& x : g.edges) {
+        e.push_back(x.i);
+        e.push_back(x.j);
+        e.push_back(x.w);
+      }
+      Handle d = h5::create_fixed(gg, g.name.c_str(), H5T_IEEE_F64LE, g.edges.size(), 3);
+      if (!g.edges.empty()) h5::write_rows(d, H5T_NATIVE_DOUBLE, 0, g.edges.size(), 3, e.data());
+      describe(d, "1", "edges (i, j, weight), 0-based node ids");
+      h5::write_attr(d, "nodes", static_cast<std::int64_t>(g.n));
+    }
+  }
 
   // summaries, written when the run finishes
   {
@@ -706,14 +751,15 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
     }
     const int words = impl_->header.words;
     std::vector<std::uint64_t> bits(n * static_cast<std::size_t>(words), 0);
-    for (int which = 0; which < 2; ++which) {
+    for (int which = 0; which < 3; ++which) {
       for (std::uint64_t r = 0; r < n; ++r) {
-        const auto& src = which == 0 ? rows[r].state : rows[r].undecided;
+        const auto& src = which == 0 ? rows[r].state : which == 1 ? rows[r].undecided : rows[r].input;
         std::copy(src.begin(), src.begin() + std::min<std::size_t>(src.size(), words),
                   bits.begin() + r * words);
       }
-      h5::write_rows(which == 0 ? impl_->state_set : impl_->undecided_set, H5T_NATIVE_UINT64,
-                     committed_, n, words, bits.data());
+      const hid_t dset = which == 0 ? impl_->state_set.get()
+                         : which == 1 ? impl_->undecided_set.get() : impl_->input_set.get();
+      h5::write_rows(dset, H5T_NATIVE_UINT64, committed_, n, words, bits.data());
       std::fill(bits.begin(), bits.end(), 0);
     }
     // the rows reach the file before the count that makes them visible
@@ -816,6 +862,7 @@ void ResultsWriter::close() {
     for (Handle& h : impl_->column_sets) h.release();
     impl_->state_set.release();
     impl_->undecided_set.release();
+    impl_->input_set.release();
     impl_->committed_set.release();
     impl_->trials_group.release();
     impl_->file.release();
@@ -825,6 +872,7 @@ void ResultsWriter::close() {
   impl_->column_sets.clear();
   impl_->state_set.reset();
   impl_->undecided_set.reset();
+  impl_->input_set.reset();
   impl_->committed_set.reset();
   impl_->trials_group.reset();
   const herr_t st = H5Fclose(impl_->file.get());

@@ -44,16 +44,20 @@ namespace {
 void score_trial(const Task& task, const PointSpec& spec, const PaperEnergyModel& paper,
                  const RunOptions& opt, std::uint64_t point, std::uint64_t local,
                  const NetworkOutcome& outcome, const std::uint64_t* state,
-                 const std::uint64_t* undecided, TrialRecord& rec) {
+                 const std::uint64_t* undecided, TrialRecord& rec, std::uint64_t* input_words) {
   rec.point = point;
   rec.trial = local;
   rec.outcome = outcome;
   rec.energy_paper = paper.energy(outcome.t_solution);
   rec.score = task.score(spec, local, state, undecided);
-  if (!opt.hopfield) return;
   const int n = spec.task.n;
   const int words = (n + 63) / 64;
   const TrialCircuit c = rebuild_circuit(spec, local);
+  for (int w = 0; w < words; ++w) input_words[w] = 0;
+  for (int j = 0; j < n; ++j) {
+    if (c.input[static_cast<std::size_t>(j)]) input_words[j >> 6] |= std::uint64_t{1} << (j & 63);
+  }
+  if (!opt.hopfield) return;
   const HopfieldResult h = run_hopfield(n, c.w, c.input, opt.hopfield_states, spec.key_of(local));
   std::vector<std::uint64_t> hs(static_cast<std::size_t>(words), 0), none(hs.size(), 0);
   for (int j = 0; j < n; ++j) {
@@ -98,10 +102,12 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
     backend.collect(sb.outcome);
     sb.first = first;
     sb.records.resize(count);
+    sb.inputs.assign(count * static_cast<std::size_t>(sb.outcome.words), 0);
     scorers.parallel_for(count, [&](int, std::uint64_t k) {
       const std::size_t off = static_cast<std::size_t>(k) * sb.outcome.words;
       score_trial(task, spec, paper, opt, point, first + k * stride, sb.outcome.trials[k],
-                  &sb.outcome.state[off], &sb.outcome.undecided[off], sb.records[k]);
+                  &sb.outcome.state[off], &sb.outcome.undecided[off], sb.records[k],
+                  &sb.inputs[off]);
     });
     on_batch(sb);
   }

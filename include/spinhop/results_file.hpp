@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spinhop/experiment.hpp"
+#include "spinhop/graph.hpp"
 #include "spinhop/runner.hpp"
 
 namespace spinhop {
@@ -30,13 +31,14 @@ struct ResultsHeader {
   std::vector<std::vector<std::string>> reference_kinds;  // [point][group]: exact/known/none
   std::vector<std::vector<std::string>> group_names;      // [point][group]: image / graph names
   double target = 1.0;            // max-cut P(target) fraction of the reference
+  std::vector<Graph> graphs;      // max-cut: every graph the run uses, stored in /graphs
   int traces = 0;                 // traces per point
 };
 
 // One trial's row.
 struct TrialRow {
   TrialRecord record;
-  std::vector<std::uint64_t> state, undecided;  // `words` each
+  std::vector<std::uint64_t> state, undecided, input;  // `words` each
 };
 
 // A waveform of one trial, on the integrator's time points.

@@ -32,6 +32,7 @@ struct ScoredBatch {
   std::uint64_t first = 0;
   BatchOutcome outcome;
   std::vector<TrialRecord> records;
+  std::vector<std::uint64_t> inputs;  // [trial][outcome.words]: the bits loaded (1 = +V_C)
 };
 
 struct RunOptions {

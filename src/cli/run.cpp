@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -85,6 +86,11 @@ ResultsHeader make_header(const Experiment& exp, const Backend& backend, const S
     std::vector<double> refs;
     std::vector<std::string> kinds, names;
     if (const auto* mc = dynamic_cast<const MaxCutTask*>(pt.task.get())) {
+      for (const Graph& g : mc->graphs()) {
+        const bool seen = std::any_of(h.graphs.begin(), h.graphs.end(),
+                                      [&](const Graph& x) { return x.name == g.name; });
+        if (!seen) h.graphs.push_back(g);
+      }
       for (std::size_t g = 0; g < mc->graphs().size(); ++g) {
         refs.push_back(mc->reference(static_cast<int>(g)));
         kinds.push_back(mc->reference_kind(static_cast<int>(g)));
@@ -248,8 +254,10 @@ int run_experiment(ExperimentConfig config, const RunControl& ctl,
             rows[k].state.assign(b.outcome.state.begin() + off, b.outcome.state.begin() + off + b.outcome.words);
             rows[k].undecided.assign(b.outcome.undecided.begin() + off,
                                      b.outcome.undecided.begin() + off + b.outcome.words);
+            rows[k].input.assign(b.inputs.begin() + off, b.inputs.begin() + off + b.outcome.words);
             rows[k].state.resize(header.words, 0);
             rows[k].undecided.resize(header.words, 0);
+            rows[k].input.resize(header.words, 0);
           }
           out->append(rows);
         }

@@ -78,6 +78,19 @@ std::unique_ptr<Backend> make_cpu_backend(int threads) {
 }
 
 std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {
+  if (opt.devices.size() > 1) {
+    if (opt.kind == "cpu") throw ParameterError("--devices chooses GPUs; it needs --backend cuda or auto");
+    std::vector<std::unique_ptr<Backend>> parts;
+    for (int d : opt.devices) parts.push_back(make_cuda_backend(d));
+    return make_multi_backend(std::move(parts));
+  }
+  if (opt.devices.size() == 1) {
+    BackendOptions one = opt;
+    one.device = opt.devices.front();
+    one.devices.clear();
+    if (one.kind == "auto") one.kind = "cuda";
+    return make_backend(one);
+  }
   if (opt.kind == "cpu") return make_cpu_backend(opt.threads);
   if (opt.kind == "cuda") return make_cuda_backend(opt.device);
   if (opt.kind == "auto") {

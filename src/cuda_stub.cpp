@@ -10,6 +10,8 @@ bool cuda_available(std::string* why_not) {
   return false;
 }
 
+int cuda_device_count() { return 0; }
+
 std::unique_ptr<Backend> make_cuda_backend(int) {
   throw BackendError(
       "the CUDA backend is not available: spinhop was built without CUDA (reconfigure with "

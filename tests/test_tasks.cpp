@@ -272,3 +272,27 @@ TEST(Experiment, SweepsExpandToACartesianProductWithGlobalTrialIndices) {
   }
   EXPECT_EQ(total, 10u);  // 30 trials, every third
 }
+
+// --devices: several backends behind one (two CPU backends stand in for two GPUs) give the same
+// trials as one backend, whatever the split and stride.
+TEST(MultiBackend, SplitsBatchesAndJoinsThemInOrder) {
+  ModelParams m;
+  RecallTask task(14, 2);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 12, 0);
+  std::vector<std::unique_ptr<Backend>> parts;
+  parts.push_back(make_cpu_backend(1));
+  parts.push_back(make_cpu_backend(1));
+  parts.push_back(make_cpu_backend(1));
+  auto multi = make_multi_backend(std::move(parts));
+  auto single = make_cpu_backend(2);
+  for (std::uint64_t stride : {1u, 3u}) {
+    BatchOutcome a, b;
+    multi->run(spec, Precision::Float, 5, 17, a, stride);
+    single->run(spec, Precision::Float, 5, 17, b, stride);
+    ASSERT_EQ(a.trials.size(), 17u);
+    for (int t = 0; t < 17; ++t) {
+      EXPECT_TRUE(same_bits(a.trials[t], b.trials[t])) << "stride " << stride << " trial " << t;
+      EXPECT_EQ(a.state[t], b.state[t]);
+    }
+  }
+}

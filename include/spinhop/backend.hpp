@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "spinhop/outcome.hpp"
 #include "spinhop/trial_setup.hpp"
@@ -61,6 +62,7 @@ struct BackendOptions {
   std::string kind = "auto";  // auto | cpu | cuda
   int threads = 0;            // CPU worker threads; 0 = all hardware threads
   int device = 0;             // CUDA device ordinal
+  std::vector<int> devices;   // several CUDA devices in one process (overrides device)
 };
 
 std::unique_ptr<Backend> make_cpu_backend(int threads);
@@ -68,6 +70,11 @@ std::unique_ptr<Backend> make_cpu_backend(int threads);
 std::unique_ptr<Backend> make_cuda_backend(int device);
 // Whether a CUDA backend could run here (compiled in and a device present).
 bool cuda_available(std::string* why_not = nullptr);
+// Usable CUDA devices (0 without CUDA).
+int cuda_device_count();
 std::unique_ptr<Backend> make_backend(const BackendOptions& opt);
+// One backend over several: every batch is split into equal contiguous parts, one per backend,
+// integrated concurrently and joined in order (several GPUs of one node).
+std::unique_ptr<Backend> make_multi_backend(std::vector<std::unique_ptr<Backend>> parts);
 
 }  // namespace spinhop

@@ -55,6 +55,7 @@ struct ExperimentConfig {
 struct RunControl {
   std::string backend = "auto";
   int device = 0;
+  std::vector<int> devices;  // several GPUs in one process
   int threads = 0;
   std::uint64_t batch = 0;
   std::string output;        // HDF5 results file; empty = none
@@ -65,6 +66,7 @@ struct RunControl {
   std::vector<std::string> trace_axons;  // "i:j" axons to trace; empty = neuron 0's axons
   bool quiet = false;
   bool progress = true;
+  bool dry_run = false;      // check everything, print the plan, run nothing
 };
 
 struct SweepAxis {

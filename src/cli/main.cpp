@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cluster.hpp"
 #include "commands.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/results_file.hpp"
@@ -43,6 +44,15 @@ std::string join_args(int argc, char** argv) {
 int main(int argc, char** argv) {
   // a file that cannot grow (full disk, size limit) is a write error, not a killed process
   std::signal(SIGXFSZ, SIG_IGN);
+  try {
+    spinhop::cli::mpi_start(&argc, &argv);
+  } catch (const spinhop::Error& e) {
+    std::fprintf(stderr, "spinhop: error: %s\n", e.what());
+    return 2;
+  }
+  struct MpiStop {
+    ~MpiStop() { spinhop::cli::mpi_stop(); }
+  } mpi_stop_at_exit;
   const std::string command_line = join_args(argc, argv);
   CLI::App app{"spinhop " SPINHOP_VERSION
                ": Monte-Carlo simulator of all-spintronic (DW-MTJ) Hopfield networks"};

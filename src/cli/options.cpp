@@ -172,9 +172,12 @@ void add_control_options(CLI::App& app, RunControl& r) {
       ->group(g);
   app.add_option("--backend", r.backend, "auto (GPU if usable), cpu or cuda")->group(g)->capture_default_str();
   app.add_option("--device", r.device, "CUDA device ordinal")->group(g)->capture_default_str();
+  app.add_option("--devices", r.devices, "several CUDA devices in one process, e.g. 0,1,2,3")
+      ->group(g)->delimiter(',');
   app.add_option("--threads", r.threads, "CPU worker threads (0 = all)")->group(g)->capture_default_str();
   app.add_option("--batch", r.batch, "trials per backend call (0 = backend's choice)")->group(g);
   app.add_flag("--quiet,-q", r.quiet, "print nothing but errors")->group(g);
+  app.add_flag("--dry-run", r.dry_run, "check the configuration, print the plan and stop")->group(g);
   app.add_flag("--no-progress{false}", r.progress, "no progress reports on stderr")->group(g);
 }
 

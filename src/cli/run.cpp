@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <optional>
 
+#include "cluster.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -162,8 +164,70 @@ void install_stop_handlers() {
   std::signal(SIGTERM, on_signal);
 }
 
+namespace {
+
+int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line);
+
+}  // namespace
+
 int run_experiment(ExperimentConfig config, const RunControl& ctl,
                    const std::string& command_line) {
+  const MpiContext& mpi = mpi_context();
+  if (!mpi.active) return run_one(std::move(config), ctl, command_line);
+  // one shard per rank, each into its own file; rank 0 merges them into the output
+  if (ctl.shard != "0/1") throw ParameterError("under mpirun every rank runs one shard: do not give --shard");
+  RunControl mine = ctl;
+  mine.shard = std::to_string(mpi.rank) + "/" + std::to_string(mpi.size);
+  std::vector<std::string> shard_files;
+  for (int k = 0; k < mpi.size; ++k) {
+    shard_files.push_back(ctl.output + ".shard-" + std::to_string(k) + "-of-" + std::to_string(mpi.size));
+  }
+  if (!ctl.output.empty()) {
+    if (std::filesystem::exists(ctl.output) && !ctl.force) {
+      throw IoError("'" + ctl.output + "' exists; use --force to overwrite it");
+    }
+    mine.output = shard_files[static_cast<std::size_t>(mpi.rank)];
+    mine.resume = ctl.resume && std::filesystem::exists(mine.output);
+    mine.force = ctl.force;
+  }
+  const int gpus = cuda_device_count();
+  if (ctl.devices.empty() && gpus > 0) mine.device = mpi.local_rank % gpus;
+  mine.quiet = ctl.quiet || mpi.rank != 0;
+  bool ok = true;
+  bool stopped = false;
+  std::string why;
+  try {
+    run_one(config, mine, command_line);
+  } catch (const Interrupted&) {
+    ok = false;
+    stopped = true;
+  } catch (const Error& e) {
+    ok = false;
+    why = e.what();
+  }
+  if (!mpi_all(ok)) {
+    if (stopped) throw Interrupted("rank " + std::to_string(mpi.rank) + "; resume with the same mpirun command and --resume");
+    if (!why.empty()) throw Error("rank " + std::to_string(mpi.rank) + ": " + why);
+    throw Error("rank " + std::to_string(mpi.rank) + ": another rank failed; the shard files are kept for --resume");
+  }
+  bool merged = true;
+  if (mpi.rank == 0 && !ctl.output.empty()) {
+    try {
+      merge_results(ctl.output, shard_files, true);
+      for (const std::string& f : shard_files) std::filesystem::remove(f);
+      if (!ctl.quiet) std::printf("  merged %d ranks into %s\n", mpi.size, ctl.output.c_str());
+    } catch (const Error& e) {
+      merged = false;
+      why = e.what();
+    }
+  }
+  if (!mpi_all(merged)) throw Error(why.empty() ? "merging the rank files failed on rank 0" : why);
+  return 0;
+}
+
+namespace {
+
+int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line) {
   absolutize_paths(config);
   const Experiment exp(config);  // validates everything before any file is touched
   const Shard shard = parse_shard(ctl.shard);
@@ -174,10 +238,22 @@ int run_experiment(ExperimentConfig config, const RunControl& ctl,
   if (ctl.resume && ctl.force) throw ParameterError("--resume and --force exclude each other");
   const ExperimentConfig& c = exp.config();
   const Precision precision = parse_precision(c.precision);
-  auto backend = make_backend(BackendOptions{ctl.backend, ctl.threads, ctl.device});
+  auto backend = make_backend(BackendOptions{ctl.backend, ctl.threads, ctl.device, ctl.devices});
   const ResultsHeader header = make_header(exp, *backend, shard, ctl, command_line);
   for (std::uint64_t p = 0; p < exp.points() && ctl.traces > 0; ++p) {
     trace_axons(ctl, exp.point(p).spec.task.n);  // reject bad axon lists before writing
+  }
+  if (ctl.dry_run) {
+    std::uint64_t in_shard = 0;
+    for (std::uint64_t p = 0; p < exp.points(); ++p) in_shard += exp.shard_trials(p, shard);
+    std::printf("spinhop %s (dry run): task %s, %llu point(s) x %llu trials = %llu trials, %llu in "
+                "shard %s; backend %s on %s; the configuration is valid\n",
+                SPINHOP_VERSION, c.task.c_str(), static_cast<unsigned long long>(exp.points()),
+                static_cast<unsigned long long>(c.trials),
+                static_cast<unsigned long long>(exp.total_trials()),
+                static_cast<unsigned long long>(in_shard), ctl.shard.c_str(), backend->name().c_str(),
+                backend->device_name().c_str());
+    return 0;
   }
 
   std::unique_ptr<ResultsWriter> out;
@@ -303,5 +379,7 @@ int run_experiment(ExperimentConfig config, const RunControl& ctl,
   }
   return 0;
 }
+
+}  // namespace
 
 }  // namespace spinhop::cli

@@ -94,9 +94,10 @@ void write_subckt(std::ostringstream& o, const char* name, const char* what,
        "* end moves out at most kc * d, one a time step carried past an end returns at kc * d\n"
        "Bvel 0 v I = min(max({k} * i(Vsense) + {leak}, -{kc} * v(x)), {kc} * ({len} - v(x)))\n"
        "Rvel v 0 1\n"
-       "* wall position [nm]: a 1 F capacitor charged at 1e9 * velocity (nm/s)\n"
-       "Bx 0 x I = 1e9 * v(v)\n"
-       "Cx x 0 1 ic=0\n"
+       "* wall position [nm]: a 1 nF capacitor charged by a current equal to the velocity in m/s\n"
+       "* (dx/dt = v / 1e-9 nm/s; 1 F and 1e9 * v ill-condition the matrix, Newton then fails)\n"
+       "Bx 0 x I = v(v)\n"
+       "Cx x 0 1n ic=0\n"
        ".ends\n\n";
 }
 
@@ -166,7 +167,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
     << "; every value below is this trial's own draw\n";
   o << "* charge-up " << num(c.t_load) << " s, stop " << num(t_stop) << " s (" << stop_why
     << ")\n";
-  o << "* units: wall positions in nm (voltage on a 1 F capacitor), velocities in m/s,\n"
+  o << "* units: wall positions in nm (voltage on a 1 nF capacitor), velocities in m/s,\n"
        "* power in mW and energy in pJ (voltages of behavioural nodes), everything else SI.\n"
        "* nodes: d<j> dendrite j, a<i> axon bus i, vdw<j> / in<j> / w<i>_<j> source nodes,\n"
        "* xs<j> vs<j> soma j position and velocity, xa<i>_<j> va<i>_<j> axon i->j.\n\n";
@@ -236,8 +237,9 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   }
   write_sum(o, pw_terms, "Bpower 0 power I = ", "");
   o << "Rpower power 0 1\n";
-  o << "Benergy 0 energy I = 1e9 * v(power)\n";
-  o << "Cenergy energy 0 1 ic=0\n\n";
+  o << "* energy [pJ] = integral of power [mW] dt / 1e-9 s: a 1 nF capacitor charged by it\n";
+  o << "Benergy 0 energy I = v(power)\n";
+  o << "Cenergy energy 0 1n ic=0\n\n";
 
   o << "* ---- analysis: Gear, reltol 1e-6, default abstol / vntol ----\n";
   o << ".options method=gear reltol=1e-6 trtol=" << num(opt.trtol) << "\n";

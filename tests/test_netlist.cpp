@@ -297,8 +297,8 @@ TEST(Netlist, ReadsWrdataAndLocatesTheEnd) {
     f << " time v(xs0) v(xs1) v(xa0_1) v(xa1_0) speed v(power) v(energy)\n";
     // soma 1 arrives at the end between 2 and 3 ns; the summed speed crosses 1e-3 at 2.5 ns
     f << " 1e-9 50 10 0 0 40 1 0\n";
-    f << " 2e-9 100 90 0 1 2.001e-3 1 1\n";
-    f << " 3e-9 100 100 0 2 1e-6 1 2\n";
+    f << " 2e-9 100 90 0 1 1.5e-3 1 1\n";
+    f << " 3e-9 100 100 0 2 0.5e-3 1 2\n";
   }
   const NgspiceTrace tr = read_ngspice_output(path);
   ASSERT_EQ(tr.n, 2);

@@ -3,8 +3,8 @@
 //
 // The netlist is the circuit of model.md section 2 with every device, source and voltage error of
 // the trial exactly as spinhop builds it (device_physical, neuron_v_dw, neuron_v_in, device_w).
-// Each DW-MTJ is a behavioural subcircuit: the wall position is the voltage (in nm) on a 1 F
-// capacitor charged by a current equal to the wall velocity, clamped to the track; the MTJ a
+// Each DW-MTJ is a behavioural subcircuit: the wall position is the voltage (in nm) on a 1 nF
+// capacitor charged by a current equal to the wall velocity (in m/s), clamped to the track; the MTJ a
 // position-dependent conductance; the track a resistor with a 0 V sense source. ngspice integrates
 // it with its own variable-step Gear method, independently of spinhop's explicit integrator.
 #pragma once

@@ -259,6 +259,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
     }
   }
   vecs.push_back("speed");
+  vecs.push_back("tleft");
   vecs.push_back("v(power)");
   vecs.push_back("v(energy)");
   if (opt.currents) {
@@ -269,18 +270,29 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
        "set wr_singlescale\n"
        "set wr_vecnames\n"
        "run\n";
-  // The summed speed, from the velocity nodes after the run (as circuit nodes, the abs() kinks
-  // slowed ngspice down). A wall counts only strictly inside its track: at an end its velocity
-  // is the clamp's pull back after a time step carried it past the end, not motion.
-  o << "* summed wall speed [m/s], walls strictly inside their track: the trial has converged\n"
-       "* when it is below v_tol\n";
+  // Motion, from the velocity nodes after the run (as circuit nodes, the abs() kinks slowed
+  // ngspice down). A wall counts only strictly inside its track: at an end its velocity is the
+  // clamp's pull back after a time step carried it past the end, not motion.
+  o << "* after the run, from the velocity nodes (walls strictly inside their track count):\n"
+       "* speed = summed wall speed [m/s]; tleft = the longest time [s] a wall moving at\n"
+       "* >= v_tol needs, at its present speed, to reach the end it moves to (0: none moves).\n"
+       "* The trial has converged after the last time point with tleft > 0, plus that\n"
+       "* point's tleft (at most the next time point): spinhop's rule.\n";
+  const std::string vtol = num(c.v_tol);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       const std::string id = i == j ? "s" + std::to_string(j)
                                     : "a" + std::to_string(i) + "_" + std::to_string(j);
-      const double len = device_physical(spec, key, i, j).length * 1e9;
-      o << "let speed = " << (i == 0 && j == 0 ? "" : "speed + ") << "abs(v(v" << id
-        << ")) * (v(x" << id << ") gt 0) * (v(x" << id << ") lt " << num(len) << ")\n";
+      const std::string len = num(device_physical(spec, key, i, j).length * 1e9);
+      const std::string x = "v(x" + id + ")", v = "v(v" + id + ")";
+      const bool first = i == 0 && j == 0;
+      o << "let inside = (" << x << " gt 0) * (" << x << " lt " << len << ")\n";
+      o << "let speed = " << (first ? "" : "speed + ") << "abs(" << v << ") * inside\n";
+      o << "let moving = inside * (abs(" << v << ") ge " << vtol << ")\n";
+      o << "let tarr = moving * ((" << v << " gt 0) * (" << len << " - " << x << ") + (" << v
+        << " lt 0) * " << x << ") / (abs(" << v << ") + 1 - moving) * 1e-9\n";
+      o << "let tleft = " << (first ? "tarr" : "0.5 * (tleft + tarr + abs(tleft - tarr))")
+        << "\n";
     }
   }
   std::string list;
@@ -318,19 +330,19 @@ double NgspiceTrace::at(const std::vector<double>& wave, double time) const {
   return wave[k - 1] + f * (wave[k] - wave[k - 1]);
 }
 
-double NgspiceTrace::solution_time(double v_tol) const {
-  if (t.empty() || speed.size() != t.size()) return std::numeric_limits<double>::quiet_NaN();
-  std::size_t last = t.size();  // last sample still moving
+double NgspiceTrace::solution_time() const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (t.empty() || t_left.size() != t.size()) return nan;
+  std::size_t last = t.size();  // last time point at which a wall moves
   for (std::size_t k = t.size(); k-- > 0;) {
-    if (speed[k] >= v_tol) {
+    if (t_left[k] > 0.0) {
       last = k;
       break;
     }
   }
-  if (last == t.size()) return t.front();  // nothing ever moved
-  if (last + 1 == t.size()) return std::numeric_limits<double>::quiet_NaN();
-  const double f = (speed[last] - v_tol) / (speed[last] - speed[last + 1]);
-  return t[last] + f * (t[last + 1] - t[last]);
+  if (last == t.size()) return t.front();  // nothing moved at any time point
+  if (last + 1 == t.size()) return nan;     // still moving at the stop time
+  return t[last] + std::min(t_left[last], t[last + 1] - t[last]);
 }
 
 NgspiceTrace read_ngspice_output(const std::string& path) {
@@ -380,6 +392,8 @@ NgspiceTrace read_ngspice_output(const std::string& path) {
     } else if (std::sscanf(nm.c_str(), "v(xa%d_%d%c", &a, &b, &tail) == 3 && tail == ')') {
       for (double& v : col) v *= 1e-9;
       axons.push_back({{a, b}, std::move(col)});
+    } else if (nm == "tleft") {
+      tr.t_left = std::move(col);
     } else if (nm == "speed") {
       tr.speed = std::move(col);
     } else if (nm == "v(power)") {

@@ -670,20 +670,20 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
 }
 
 std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, const ResultsHeader& h) {
-  const ResultsContent old = read_results(path, true);
+  const ResultsReader old(path);
   std::string why;
-  if (!same_run(old.header, h, &why)) {
+  if (!same_run(old.header(), h, &why)) {
     throw InputError("cannot resume '" + path + "': " + why +
                      " (resume with the same options, or write a new file)");
   }
-  if (old.header.shard_index != h.shard_index || old.header.shard_count != h.shard_count) {
+  if (old.header().shard_index != h.shard_index || old.header().shard_count != h.shard_count) {
     throw InputError("cannot resume '" + path + "': it holds shard " +
-                     std::to_string(old.header.shard_index) + "/" +
-                     std::to_string(old.header.shard_count) + ", this command runs shard " +
+                     std::to_string(old.header().shard_index) + "/" +
+                     std::to_string(old.header().shard_count) + ", this command runs shard " +
                      std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count));
   }
   ResultsHeader nh = h;
-  nh.created = old.header.created;
+  nh.created = old.header().created;
   const std::string tmp = temp_path_for(path);
   std::error_code ec;
   fs::remove(tmp, ec);
@@ -692,13 +692,11 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, co
     w->impl_ = create_file(tmp, nh);
     w->impl_->path = tmp;
     // the committed rows of the old file, in batches that bound the memory
-    const std::size_t step = 65536;
-    for (std::size_t at = 0; at < old.rows.size(); at += step) {
-      const std::size_t end = std::min(old.rows.size(), at + step);
-      w->append(std::vector<TrialRow>(old.rows.begin() + static_cast<long>(at),
-                                      old.rows.begin() + static_cast<long>(end)));
+    const std::uint64_t step = 65536;
+    for (std::uint64_t at = 0; at < old.committed(); at += step) {
+      w->append(old.rows(at, std::min(step, old.committed() - at)));
     }
-    for (const Trace& tr : old.traces) {
+    for (const Trace& tr : old.traces()) {
       w->write_trace(tr.point * static_cast<std::uint64_t>(nh.traces) + tr.trial, tr);
     }
   } catch (...) {
@@ -905,6 +903,37 @@ ResultsContent read_results(const std::string& path, bool with_traces) {
   return c;
 }
 
+struct ResultsReader::Impl {
+  Handle file;
+};
+
+ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  h5::quiet_errors();
+  impl_->file = open_for_reading(path);
+  header_ = read_header(impl_->file);
+  committed_ = read_committed(impl_->file);
+  Handle s = open_group(impl_->file, "summary");
+  std::uint8_t done = 0;
+  h5::read_rows(open_dataset(s, "complete"), H5T_NATIVE_UINT8, 0, 1, 1, &done);
+  complete_ = done != 0;
+}
+
+ResultsReader::~ResultsReader() = default;
+
+std::vector<TrialRow> ResultsReader::rows(std::uint64_t start, std::uint64_t count) const {
+  if (start + count > committed_) throw IoError("reading rows beyond the committed ones");
+  return read_rows_of(impl_->file, header_, start, count);
+}
+
+std::vector<std::uint32_t> ResultsReader::points() const {
+  std::vector<std::uint32_t> p(committed_);
+  Handle trials = open_group(impl_->file, "trials");
+  h5::read_rows(open_dataset(trials, "point"), H5T_NATIVE_UINT32, 0, committed_, 1, p.data());
+  return p;
+}
+
+std::vector<Trace> ResultsReader::traces() const { return read_traces(impl_->file, header_); }
+
 // --- summaries ---------------------------------------------------------------------------------
 
 std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
@@ -961,74 +990,96 @@ std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::ve
 void merge_results(const std::string& out, const std::vector<std::string>& shards, bool force) {
   if (shards.empty()) throw ParameterError("merge: no shard files given");
   if (fs::exists(out) && !force) throw IoError("'" + out + "' exists; use --force to overwrite it");
-  std::vector<ResultsContent> parts;
+  std::vector<std::unique_ptr<ResultsReader>> parts;
   for (const std::string& s : shards) {
-    if (fs::exists(out) && fs::equivalent(s, out)) throw ParameterError("merge: the output '" + out + "' is also an input");
-    parts.push_back(read_results(s, true));
+    if (fs::exists(out) && fs::equivalent(s, out)) {
+      throw ParameterError("merge: the output '" + out + "' is also an input");
+    }
+    parts.push_back(std::make_unique<ResultsReader>(s));
   }
-  const ResultsHeader& h0 = parts.front().header;
-  std::set<std::uint64_t> seen;
+  const ResultsHeader& h0 = parts.front()->header();
+  const std::uint64_t n = h0.shard_count;
+  std::vector<ResultsReader*> by_shard(n, nullptr);
   for (std::size_t k = 0; k < parts.size(); ++k) {
-    const ResultsHeader& h = parts[k].header;
+    const ResultsHeader& h = parts[k]->header();
     std::string why;
     if (!same_run(h0, h, &why)) {
       throw InputError("merge: '" + shards[k] + "' is not a shard of the same run as '" + shards[0] +
                        "': " + why);
     }
-    if (h.shard_count != h0.shard_count) {
+    if (h.shard_count != n) {
       throw InputError("merge: '" + shards[k] + "' is shard " + std::to_string(h.shard_index) + "/" +
                        std::to_string(h.shard_count) + " but '" + shards[0] + "' is one of " +
-                       std::to_string(h0.shard_count));
+                       std::to_string(n));
     }
-    if (!seen.insert(h.shard_index).second) {
-      throw InputError("merge: shard " + std::to_string(h.shard_index) + "/" +
-                       std::to_string(h.shard_count) + " is given twice (overlap): '" + shards[k] + "'");
+    if (by_shard[h.shard_index] != nullptr) {
+      throw InputError("merge: shard " + std::to_string(h.shard_index) + "/" + std::to_string(n) +
+                       " is given twice (overlap): '" + shards[k] + "'");
     }
+    by_shard[h.shard_index] = parts[k].get();
   }
-  if (seen.size() != h0.shard_count) {
-    std::string missing;
-    for (std::uint64_t s = 0; s < h0.shard_count; ++s) {
-      if (!seen.count(s)) missing += (missing.empty() ? "" : ", ") + std::to_string(s);
-    }
-    throw InputError("merge: shards missing (gap): " + missing + " of " + std::to_string(h0.shard_count));
+  std::string missing;
+  for (std::uint64_t s = 0; s < n; ++s) {
+    if (by_shard[s] == nullptr) missing += (missing.empty() ? "" : ", ") + std::to_string(s);
   }
-  // every global trial index exactly once
+  if (!missing.empty()) {
+    throw InputError("merge: shards missing (gap): " + missing + " of " + std::to_string(n));
+  }
+  // shard s holds the global indices s, s + n, s + 2n, ... in order: the merged run takes them
+  // round-robin; every shard must hold exactly its share
   const std::uint64_t total = h0.points * h0.trials_per_point;
-  std::vector<TrialRow> rows(total);
-  std::vector<std::uint8_t> have(total, 0);
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    for (TrialRow& r : parts[k].rows) {
-      const std::uint64_t g = r.record.point * h0.trials_per_point + r.record.trial;
-      if (g >= total || r.record.trial >= h0.trials_per_point) {
-        throw InputError("merge: '" + shards[k] + "' holds a trial outside the run");
-      }
-      if (have[g]) throw InputError("merge: trial " + std::to_string(g) + " appears twice (overlap)");
-      have[g] = 1;
-      rows[g] = std::move(r);
+  for (std::uint64_t s = 0; s < n; ++s) {
+    const std::uint64_t expected = total > s ? (total - s + n - 1) / n : 0;
+    if (by_shard[s]->committed() != expected) {
+      throw InputError("merge: shard " + std::to_string(s) + " holds " +
+                       std::to_string(by_shard[s]->committed()) + " of its " +
+                       std::to_string(expected) + " trials (an unfinished shard? resume it first)");
     }
-  }
-  const std::uint64_t absent = static_cast<std::uint64_t>(std::count(have.begin(), have.end(), 0));
-  if (absent > 0) {
-    throw InputError("merge: " + std::to_string(absent) + " of " + std::to_string(total) +
-                     " trials are missing (an unfinished shard? resume it first)");
   }
   ResultsHeader h = h0;
   h.shard_index = 0;
   h.shard_count = 1;
   auto w = ResultsWriter::create(out, h, force);
-  const std::size_t step = 65536;
-  for (std::size_t at = 0; at < rows.size(); at += step) {
-    const std::size_t end = std::min(rows.size(), at + step);
-    w->append(std::vector<TrialRow>(rows.begin() + static_cast<long>(at), rows.begin() + static_cast<long>(end)));
-  }
-  for (const ResultsContent& p : parts) {
-    for (const Trace& tr : p.traces) {
-      const std::uint64_t slot = tr.point * static_cast<std::uint64_t>(h.traces) + tr.trial;
-      if (!w->has_trace(slot)) w->write_trace(slot, tr);
+  try {
+    const std::uint64_t chunk = 16384;  // rows read per shard at a time
+    std::vector<std::vector<TrialRow>> buf(n);
+    std::vector<std::uint64_t> read(n, 0), used(n, 0);
+    std::vector<TrialRow> batch;
+    for (std::uint64_t g = 0; g < total; ++g) {
+      const std::uint64_t s = g % n;
+      if (used[s] == buf[s].size()) {
+        const std::uint64_t left = by_shard[s]->committed() - read[s];
+        buf[s] = by_shard[s]->rows(read[s], std::min(chunk, left));
+        read[s] += buf[s].size();
+        used[s] = 0;
+      }
+      TrialRow& r = buf[s][used[s]++];
+      if (r.record.point * h0.trials_per_point + r.record.trial != g) {
+        throw InputError("merge: shard " + std::to_string(s) + " holds trial " +
+                         std::to_string(r.record.point * h0.trials_per_point + r.record.trial) +
+                         " where trial " + std::to_string(g) + " belongs (overlap or corruption)");
+      }
+      batch.push_back(std::move(r));
+      if (batch.size() == chunk) {
+        w->append(batch);
+        batch.clear();
+      }
     }
+    w->append(batch);
+    for (std::uint64_t s = 0; s < n; ++s) {
+      for (const Trace& tr : by_shard[s]->traces()) {
+        const std::uint64_t slot = tr.point * static_cast<std::uint64_t>(h.traces) + tr.trial;
+        if (!w->has_trace(slot)) w->write_trace(slot, tr);
+      }
+    }
+    w->finish();
+    w->close();
+  } catch (...) {
+    w.reset();
+    std::error_code ec;
+    fs::remove(out, ec);
+    throw;
   }
-  w->finish();
-  w->close();
 }
 
 }  // namespace spinhop

@@ -41,10 +41,15 @@ namespace {
 // Every wall position after every step of spinhop's integration.
 struct Trajectory : CpuNetwork<double>::StepObserver {
   std::vector<double> t;
-  std::vector<std::vector<double>> x;  // [step][device i*N + j]
-  void on_step(double time, int, const double* pos, const double*, int n, double) override {
+  std::vector<std::vector<double>> x;  // [step][device i*N + j] [m]
+  void on_step(double time, int, const double* pos, int stride, const double*, int n,
+               double) override {
     t.push_back(time);
-    x.emplace_back(pos, pos + static_cast<std::size_t>(n) * n);
+    std::vector<double> row(static_cast<std::size_t>(n) * n);
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) row[i * n + j] = pos[i * stride + j];
+    }
+    x.push_back(std::move(row));
   }
 };
 
@@ -144,7 +149,7 @@ Agreement compare_with_ngspice(const PointSpec& spec, std::uint64_t local,
   const std::vector<int> bits_spice = ngspice_readout(tr, spec, local);
   a.bits_default = bits_spice == bits_default;
   a.bits_fine = bits_spice == bits_fine;
-  a.t_spice = tr.solution_time(spec.integ.v_tol);
+  a.t_spice = tr.solution_time();
   a.e_spice = tr.energy_at(a.t_spice);
   a.t_default = def.t_solution;
   a.e_default = def.energy;
@@ -294,11 +299,11 @@ TEST(Netlist, ReadsWrdataAndLocatesTheEnd) {
   const std::string path = scratch_dir() + "/synthetic.dat";
   {
     std::ofstream f(path);
-    f << " time v(xs0) v(xs1) v(xa0_1) v(xa1_0) speed v(power) v(energy)\n";
-    // soma 1 arrives at the end between 2 and 3 ns; the summed speed crosses 1e-3 at 2.5 ns
-    f << " 1e-9 50 10 0 0 40 1 0\n";
-    f << " 2e-9 100 90 0 1 1.5e-3 1 1\n";
-    f << " 3e-9 100 100 0 2 0.5e-3 1 2\n";
+    f << " time v(xs0) v(xs1) v(xa0_1) v(xa1_0) speed tleft v(power) v(energy)\n";
+    // soma 1 is 10 nm from its end at 2 ns, at 20 m/s: it arrives at 2.5 ns
+    f << " 1e-9 50 10 0 0 100 1e-9 1 0\n";
+    f << " 2e-9 100 90 0 1 20 0.5e-9 1 1\n";
+    f << " 3e-9 100 100 0 2 0 0 1 2\n";
   }
   const NgspiceTrace tr = read_ngspice_output(path);
   ASSERT_EQ(tr.n, 2);
@@ -307,7 +312,7 @@ TEST(Netlist, ReadsWrdataAndLocatesTheEnd) {
   EXPECT_DOUBLE_EQ(tr.soma_x[1][1], 90e-9);
   EXPECT_DOUBLE_EQ(tr.energy[2], 2e-12);
   EXPECT_DOUBLE_EQ(tr.power[0], 1e-3);
-  EXPECT_NEAR(tr.solution_time(1e-3), 2.5e-9, 1e-15);
+  EXPECT_NEAR(tr.solution_time(), 2.5e-9, 1e-15);
   EXPECT_NEAR(tr.energy_at(2.5e-9), 1.5e-12, 1e-24);
   std::filesystem::remove(path);
   EXPECT_THROW(read_ngspice_output(path), IoError);

@@ -72,16 +72,20 @@ struct NgspiceTrace {
   std::vector<std::vector<double>> soma_x;  // [soma j][time] [m]
   std::vector<int> axon_device;             // device index i*N + j of each traced axon
   std::vector<std::vector<double>> axon_x;  // [traced axon][time] [m]
-  std::vector<double> speed;                // sum over every wall of |velocity| [m/s]
+  std::vector<double> speed;                // summed |velocity| of the walls inside their track [m/s]
+  std::vector<double> t_left;               // longest time a wall moving at >= v_tol needs to
+                                            // reach the end it moves to, 0 if none moves [s]
   std::vector<double> power;                // total power delivered by the sources [W]
   std::vector<double> energy;               // source energy since t = 0 [J]
   std::vector<std::vector<double>> i_vdw;   // [neuron][time] V_DW source current [A] (if written)
   std::vector<std::vector<double>> i_in;    // [neuron][time] input source current [A] (if written)
 
-  // Time to solution: the last time the summed wall speed fell below v_tol, interpolated between
-  // samples (every wall then moves slower than v_tol, which includes walls pinned at a track
-  // end, whose clamped velocity is 0). NaN when the walls still move at the last sample. [s]
-  double solution_time(double v_tol) const;
+  // Time to solution, spinhop's rule on ngspice's time points: after the last time point at
+  // which a wall inside its track moves at >= v_tol (the trial's v_tol, written into the
+  // netlist), the time that wall needs to reach its track end at its speed there, at most the
+  // next time point. Walls at a track end do not move (their velocity there is the clamp's).
+  // NaN when a wall still moves at the last time point. [s]
+  double solution_time() const;
   // Linear interpolation of a waveform of this trace at time t (clamped to the ends).
   double at(const std::vector<double>& wave, double time) const;
   // Source energy up to time t [J].

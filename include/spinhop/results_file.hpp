@@ -89,6 +89,26 @@ class ResultsWriter {
   std::uint64_t committed_ = 0;
 };
 
+// Reads a results file a range of rows at a time (memory bounded however large the file).
+class ResultsReader {
+ public:
+  explicit ResultsReader(const std::string& path);  // InputError / IoError naming the problem
+  ~ResultsReader();
+  const ResultsHeader& header() const { return header_; }
+  std::uint64_t committed() const { return committed_; }
+  bool complete() const { return complete_; }
+  std::vector<TrialRow> rows(std::uint64_t start, std::uint64_t count) const;
+  std::vector<std::uint32_t> points() const;  // the point of every committed row
+  std::vector<Trace> traces() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  ResultsHeader header_;
+  std::uint64_t committed_ = 0;
+  bool complete_ = false;
+};
+
 // Everything a results file holds (committed rows only).
 struct ResultsContent {
   ResultsHeader header;

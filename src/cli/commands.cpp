@@ -31,24 +31,32 @@ void add_task_command(CLI::App& app, const char* name, const char* task, const c
   sub->callback([args, command_line] { run_experiment(args->config, args->control, command_line); });
 }
 
-void print_summaries(const ResultsContent& rc) {
-  const ResultsHeader& h = rc.header;
-  std::printf("%s: task %s, %llu point(s) x %llu trials, seed %llu, shard %llu/%llu, %zu rows%s\n",
-              "results", h.task.c_str(), static_cast<unsigned long long>(h.points),
+void print_summaries(const std::string& path) {
+  const ResultsReader rd(path);
+  const ResultsHeader& h = rd.header();
+  std::printf("%s: task %s, %llu point(s) x %llu trials, seed %llu, shard %llu/%llu, %llu rows%s\n",
+              path.c_str(), h.task.c_str(), static_cast<unsigned long long>(h.points),
               static_cast<unsigned long long>(h.trials_per_point), static_cast<unsigned long long>(h.seed),
               static_cast<unsigned long long>(h.shard_index), static_cast<unsigned long long>(h.shard_count),
-              rc.rows.size(), rc.complete ? "" : " (run not finished)");
+              static_cast<unsigned long long>(rd.committed()), rd.complete() ? "" : " (run not finished)");
   std::printf("  made by spinhop %s (%s) on %s, %s, %s\n", h.spinhop_version.c_str(), h.git_sha.c_str(),
               h.backend.c_str(), h.device.c_str(), h.created.c_str());
-  const std::vector<PointSummary> ps = summarize_points(h, rc.rows);
   std::printf("%6s", "point");
   for (const SweepAxis& a : h.axes) std::printf(" %12s", a.name.c_str());
   std::printf(" %8s %9s %9s %11s %11s %11s %11s\n", "trials", "success", "accuracy", "t_sol mean",
               "t_sol med", "E exact", "E paper");
+  // rows are grouped by point: one point's rows in memory at a time
+  const std::vector<std::uint32_t> point_of = rd.points();
+  std::uint64_t at = 0;
   for (std::uint64_t p = 0; p < h.points; ++p) {
+    std::uint64_t end = at;
+    while (end < point_of.size() && point_of[end] == p) ++end;
+    std::vector<TrialRecord> recs;
+    for (const TrialRow& r : rd.rows(at, end - at)) recs.push_back(r.record);
+    at = end;
+    const PointSummary s = summarize(recs, h.point_neurons[p]);
     std::printf("%6llu", static_cast<unsigned long long>(p));
     for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %12.6g", h.point_values[p][a]);
-    const PointSummary& s = ps[p];
     std::printf(" %8llu %9.4f %9.4f %11s %11s %11s %11s\n", static_cast<unsigned long long>(s.trials),
                 s.success_rate, s.bit_accuracy.mean, si(s.t_solution.mean, "s").c_str(),
                 si(s.t_solution.median, "s").c_str(), si(s.energy_exact.mean, "J").c_str(),
@@ -100,7 +108,7 @@ void register_commands(CLI::App& app, const std::string& command_line) {
     CLI::App* sub = app.add_subcommand(
         "summarize", "recompute and print the per-point summary of a results file");
     sub->add_option("file", *path, "results file")->required();
-    sub->callback([path] { print_summaries(read_results(*path)); });
+    sub->callback([path] { print_summaries(*path); });
   }
 }
 

@@ -137,6 +137,27 @@ void advance_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict
   }
 }
 
+// Collapsed pass B's inner loop: column i's contribution to every dendrite row sum, the soma's
+// conductance in row i and the column's axon conductance elsewhere (the operations, and the
+// order per row, of advance_column). Row i is first run with the axon conductance over the whole
+// padded column, which vectorises without a remainder, then redone from its saved sums.
+template <class Real>
+void accumulate_column(Real g_axon, Real g_soma, const Real* __restrict w, Real* __restrict sg,
+                       Real* __restrict sgw, Real* __restrict sgww, int rows, int i) {
+  DendriteSums<Real> saved{sg[i], sgw[i], sgww[i]};
+  for (int j = 0; j < rows; ++j) {
+    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(s, g_axon, w[j], false);
+    sg[j] = s.g;
+    sgw[j] = s.gw;
+    sgww[j] = s.gww;
+  }
+  dendrite_accumulate(saved, g_soma, w[i], true);
+  sg[i] = saved.g;
+  sgw[i] = saved.gw;
+  sgww[i] = saved.gww;
+}
+
 }  // namespace
 
 template <class Real>
@@ -151,6 +172,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   key_ = spec.key_of(local);
   const TrialKey key = key_;
   for (auto& x : x_) x.assign(slots, Real(0));
+  for (auto& x : xa_) x.assign(n, Real(0));
+  for (auto& x : xs_) x.assign(n, Real(0));
+  g_axon_.assign(n, Real(0));
   w_.assign(slots, Real(0));
   words_.resize(n);
   keys_.resize(n);
@@ -227,11 +251,26 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   view_ = v;
 }
 
-// Pass A: the fastest moving wall at the current state (0 if none moves).
+// Pass A: the fastest moving wall at the current state (0 if none moves). Collapsed: a nominal
+// network without noise, whose axons of one neuron are identical devices on one bus from one
+// start, so they move in lockstep to the bit: one axon per column stands for all.
 template <class Real>
-template <bool Varied, bool Extras>
+template <bool Varied, bool Extras, bool Collapsed>
 Real CpuNetwork<Real>::scan_motion(Real v_tol) {
   const int n = n_;
+  Real vmax = 0;
+  if constexpr (Collapsed) {
+    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
+    const Real* xa = xa_[cur_].data();
+    const Real* xs = xs_[cur_].data();
+    for (int i = 0; i < n; ++i) {
+      vmax = hd::max_(vmax, wall_motion_speed(pa, xa[i], wall_velocity(pa, v_bus_[i]), v_tol));
+    }
+    for (int j = 0; j < n; ++j) {
+      vmax = hd::max_(vmax, wall_motion_speed(ps, xs[j], wall_velocity(ps, v_dend_[j]), v_tol));
+    }
+    return vmax;
+  }
   const Real* x = x_[cur_].data();
   Real* speed = speed_.data();
   std::fill(speed_.begin(), speed_.end(), Real(0));
@@ -240,7 +279,6 @@ Real CpuNetwork<Real>::scan_motion(Real v_tol) {
     scan_column<Real, Varied, Extras>(cp, x, v_dend_.data(), speed, i * stride_, stride_, i,
                                       v_bus_[i], v_tol);
   }
-  Real vmax = 0;
   for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);  // real rows only
   return vmax;
 }
@@ -248,14 +286,39 @@ Real CpuNetwork<Real>::scan_motion(Real v_tol) {
 // Pass B: move every wall by one step of dt (Move = false: stay, just refresh), then recompute
 // every MTJ conductance and the dendrite row sums at the new positions.
 template <class Real>
-template <bool Varied, bool Extras, bool Move>
+template <bool Varied, bool Extras, bool Move, bool Collapsed>
 void CpuNetwork<Real>::advance_and_sum(Real dt, const KickContext& kick) {
   const int n = n_;
-  const Real* x = x_[cur_].data();
-  Real* xn = x_[Move ? 1 - cur_ : cur_].data();
   std::fill(sum_g_.begin(), sum_g_.end(), Real(0));
   std::fill(sum_gw_.begin(), sum_gw_.end(), Real(0));
   std::fill(sum_gww_.begin(), sum_gww_.end(), Real(0));
+  if constexpr (Collapsed) {
+    // one step per column and per soma, then the dendrite sums as a masked matrix-vector product
+    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
+    const Real* xa = xa_[cur_].data();
+    const Real* xs = xs_[cur_].data();
+    Real* xa_n = xa_[Move ? 1 - cur_ : cur_].data();
+    Real* xs_n = xs_[Move ? 1 - cur_ : cur_].data();
+    for (int i = 0; i < n; ++i) {
+      Real a = xa[i], s = xs[i];
+      if constexpr (Move) {
+        a = wall_advance(pa, a, wall_velocity(pa, v_bus_[i]), dt);
+        s = wall_advance(ps, s, wall_velocity(ps, v_dend_[i]), dt);
+        xa_n[i] = a;
+        xs_n[i] = s;
+      }
+      g_axon_[i] = mtj_conductance(pa, a);
+      g_soma_[i] = mtj_conductance(ps, s);
+    }
+    if constexpr (Move) cur_ = 1 - cur_;
+    for (int i = 0; i < n; ++i) {
+      accumulate_column(g_axon_[i], g_soma_[i], w_.data() + static_cast<std::size_t>(i) * stride_,
+                        sum_g_.data(), sum_gw_.data(), sum_gww_.data(), stride_, i);
+    }
+    return;
+  }
+  const Real* x = x_[cur_].data();
+  Real* xn = x_[Move ? 1 - cur_ : cur_].data();
   const ColumnParams<Real, Varied> cp(view_);
   for (int i = 0; i < n; ++i) {
     advance_column<Real, Varied, Extras, Move>(cp, x, xn, w_.data(), v_dend_.data(), sum_g_.data(),
@@ -280,11 +343,21 @@ void CpuNetwork<Real>::solve_nodes(bool loading) {
 
 // When the last wall stopped inside the previous step (positions x_prev, node voltages *_prev).
 template <class Real>
-template <bool Varied, bool Extras>
+template <bool Varied, bool Extras, bool Collapsed>
 double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
   const int n = n_;
-  const Real* x = x_[1 - cur_].data();
   double last = 0.0;
+  if constexpr (Collapsed) {
+    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
+    const Real* xa = xa_[1 - cur_].data();
+    const Real* xs = xs_[1 - cur_].data();
+    for (int i = 0; i < n; ++i) {
+      last = hd::max_(last, wall_motion_time(pa, xa[i], wall_velocity(pa, v_bus_prev_[i]), v_tol, dt));
+      last = hd::max_(last, wall_motion_time(ps, xs[i], wall_velocity(ps, v_dend_prev_[i]), v_tol, dt));
+    }
+    return last;
+  }
+  const Real* x = x_[1 - cur_].data();
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       const bool soma = j == i;
@@ -298,7 +371,7 @@ double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
 }
 
 template <class Real>
-template <bool Varied, bool Extras>
+template <bool Varied, bool Extras, bool Collapsed>
 NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state_words,
                                      std::uint64_t* undecided_words) {
   const IntegratorConsts& c = spec.integ;
@@ -306,21 +379,29 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
   TimeLine tl;
   NetworkOutcome out;
   KickContext kick{key_, 0, 0.0};
-  advance_and_sum<Varied, Extras, false>(Real(0), kick);
+  advance_and_sum<Varied, Extras, false, Collapsed>(Real(0), kick);
   solve_nodes(true);
   auto observe = [&] {
     if (observer_ == nullptr) return;
     double p = 0.0;
     for (int j = 0; j < n_; ++j) p += power_[j];
-    observer_->on_step(tl.t, tl.phase, x_[cur_].data(), stride_, v_dend_.data(), n_, p);
+    const Real* x = x_[cur_].data();
+    if constexpr (Collapsed) {  // expand the columns for the observer
+      for (int i = 0; i < n_; ++i) {
+        for (int j = 0; j < stride_; ++j) {
+          x_[cur_][static_cast<std::size_t>(i) * stride_ + j] = j == i ? xs_[cur_][i] : xa_[cur_][i];
+        }
+      }
+    }
+    observer_->on_step(tl.t, tl.phase, x, stride_, v_dend_.data(), n_, p);
   };
   observe();
   for (;;) {
-    const double vmax = static_cast<double>(scan_motion<Varied, Extras>(v_tol));
+    const double vmax = static_cast<double>(scan_motion<Varied, Extras, Collapsed>(v_tol));
     const StepDecision decision = decide_step(c, tl, vmax);
     if (decision == StepDecision::Converged) {
       const double last =
-          tl.prev_step_relaxing ? last_motion_time<Varied, Extras>(tl.dt_prev, v_tol) : 0.0;
+          tl.prev_step_relaxing ? last_motion_time<Varied, Extras, Collapsed>(tl.dt_prev, v_tol) : 0.0;
       out.t_solution = solution_time(tl, last);
       if (tl.prev_step_relaxing) {
         for (int j = 0; j < n_; ++j) energy_[j] = energy_[j] - power_prev_[j] * (tl.dt_prev - last);
@@ -348,7 +429,7 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
       kick.step = tl.steps;
       kick.scale = thermal_kick_scale(c, dt);
     }
-    advance_and_sum<Varied, Extras, true>(static_cast<Real>(dt), kick);
+    advance_and_sum<Varied, Extras, true, Collapsed>(static_cast<Real>(dt), kick);
     finish_step(c, tl, dt);
     solve_nodes(tl.phase == kLoading);
     observe();
@@ -359,6 +440,9 @@ NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state
   for (int j = 0; j < n_; ++j) e = e + energy_[j];
   out.energy = e;
   // read-out of the somas
+  if constexpr (Collapsed) {
+    for (int j = 0; j < n_; ++j) x_[cur_][static_cast<std::size_t>(j) * stride_ + j] = xs_[cur_][j];
+  }
   const Real* x = x_[cur_].data();
   const int words = (n_ + 63) / 64;
   for (int k = 0; k < words; ++k) state_words[k] = undecided_words[k] = 0;
@@ -383,11 +467,12 @@ NetworkOutcome CpuNetwork<Real>::integrate(const PointSpec& spec, std::uint64_t*
                                            std::uint64_t* undecided_words) {
   const bool extras = spec.integ.extras();
   if (view_.varied()) {
-    return extras ? run<true, true>(spec, state_words, undecided_words)
-                  : run<true, false>(spec, state_words, undecided_words);
+    return extras ? run<true, true, false>(spec, state_words, undecided_words)
+                  : run<true, false, false>(spec, state_words, undecided_words);
   }
-  return extras ? run<false, true>(spec, state_words, undecided_words)
-                : run<false, false>(spec, state_words, undecided_words);
+  if (extras) return run<false, true, false>(spec, state_words, undecided_words);
+  return collapse_ ? run<false, false, true>(spec, state_words, undecided_words)
+                   : run<false, false, false>(spec, state_words, undecided_words);
 }
 
 template class CpuNetwork<float>;

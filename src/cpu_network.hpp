@@ -37,17 +37,20 @@ class CpuNetwork {
                          int n, double power) = 0;
   };
   void set_observer(StepObserver* obs) { observer_ = obs; }
+  // Nominal networks without noise: integrate one axon per neuron (its axons move in lockstep,
+  // bit for bit). On by default; off gives the per-device path with the same results.
+  void set_collapse(bool on) { collapse_ = on; }
 
  private:
-  template <bool Varied, bool Extras>
+  template <bool Varied, bool Extras, bool Collapsed>
   NetworkOutcome run(const PointSpec& spec, std::uint64_t* state_words,
                      std::uint64_t* undecided_words);
-  template <bool Varied, bool Extras>
+  template <bool Varied, bool Extras, bool Collapsed>
   Real scan_motion(Real v_tol);
-  template <bool Varied, bool Extras, bool Move>
+  template <bool Varied, bool Extras, bool Move, bool Collapsed>
   void advance_and_sum(Real dt, const KickContext& kick);
   void solve_nodes(bool loading);
-  template <bool Varied, bool Extras>
+  template <bool Varied, bool Extras, bool Collapsed>
   double last_motion_time(double dt, Real v_tol) const;
 
   int n_ = 0;
@@ -55,8 +58,10 @@ class CpuNetwork {
   int cur_ = 0;
   TrialKey key_{};
   StepObserver* observer_ = nullptr;
+  bool collapse_ = true;
   NetworkView<Real> view_{};
   std::vector<Real> x_[2];
+  std::vector<Real> xa_[2], xs_[2], g_axon_;  // collapsed: one axon per column, the somas
   std::vector<Real> w_, g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_;
   std::vector<double> g_m_;
   std::vector<Real> v_dw_, v_in_, g_bus_, g_soma_track_;

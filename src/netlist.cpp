@@ -132,7 +132,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
     throw ParameterError(
         "netlist: t_step, t_max_step, kclamp, g_switch, t_ramp and trtol must be > 0, t_stop >= 0");
   }
-  if (!(c.t_load > 0.5 * opt.t_ramp)) {
+  if (!(c.t_load > opt.t_ramp)) {
     throw ParameterError("netlist: the charge-up time must exceed the switch ramp");
   }
   const int n = spec.task.n;
@@ -180,17 +180,13 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   write_subckt(o, "dwmtj_soma", "soma: leak towards ON", soma_nom, opt.kclamp);
   write_subckt(o, "dwmtj_axon", "axon: leak towards OFF", axon_nom, opt.kclamp);
 
-  // The switch conductance falls geometrically from gsw to gsw * 1e-12 over t_ramp centred on
-  // t_load (a dendrite lets go when it falls through its own conductance, ~1e-3..1e-2 S, near the
-  // middle), then linearly to exactly 0 over another t_ramp. A linear ramp of the conductance
-  // lets go within ~1e-19 s of its end and stops ngspice with "timestep too small".
-  const double t1 = c.t_load - 0.5 * opt.t_ramp, t2 = c.t_load + 0.5 * opt.t_ramp;
-  o << "* ---- input switches: closed while loading, open from t_load ----\n"
-       "* v(ld): 0 closed; 0 -> 1 over t_ramp centred on t_load: conductance gsw -> gsw * 1e-12\n"
-       "* geometrically; 1 -> 2: linearly to exactly 0\n";
+  // The switch conductance ramps linearly from gsw to 0 over t_ramp ending at t_load. A dendrite
+  // lets go once the switch conductance falls below its own (~1e-3..1e-2 S), i.e. within
+  // ~1e-6 t_ramp of t_load.
+  o << "* ---- input switches: conductance gsw * (1 - v(ld)); v(ld) ramps 0 -> 1 over t_ramp,\n"
+       "*      ending at t_load: closed while loading, open from t_load ----\n";
   o << ".param gsw=" << num(opt.g_switch) << "\n";
-  o << "Vload ld 0 PWL(0 0 " << num(t1) << " 0 " << num(t2) << " 1 " << num(t2 + opt.t_ramp)
-    << " 2)\n\n";
+  o << "Vload ld 0 PWL(0 0 " << num(c.t_load - opt.t_ramp) << " 0 " << num(c.t_load) << " 1)\n\n";
 
   for (int j = 0; j < n; ++j) {
     const std::string sj = std::to_string(j);
@@ -199,8 +195,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
     o << "Vdw" << sj << " vdw" << sj << " 0 DC " << num(neuron_v_dw(spec, key, j)) << "\n";
     o << "Vin" << sj << " in" << sj << " 0 DC " << num(neuron_v_in(spec, key, j, bit)) << "\n";
     o << "Bsw" << sj << " in" << sj << " d" << sj
-      << " I = {gsw} * exp(-27.631021115928547 * min(v(ld), 1)) * min(1, 2 - v(ld)) * (v(in" << sj
-      << ") - v(d" << sj << "))\n";
+      << " I = {gsw} * max(0, 1 - v(ld)) * (v(in" << sj << ") - v(d" << sj << "))\n";
     const SubcktParams ps = subckt_params(device_physical(spec, key, j, j), spec.k_prefactor);
     o << "* soma: track d" << sj << " -> 0, MTJ vdw" << sj << " -> a" << sj << "\n";
     o << "Xs" << sj << " d" << sj << " 0 vdw" << sj << " a" << sj << " xs" << sj << " vs" << sj

@@ -15,6 +15,7 @@
 
 #include "helpers.hpp"
 #include "network_kernel.cuh"
+#include "spinhop/experiment.hpp"
 
 using namespace spinhop;
 using namespace spinhop::test;
@@ -220,4 +221,44 @@ TEST(Gpu, BitwiseIdentical) {
   const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 47, 0);
   const Comparison c = cpu_vs_gpu(task, m, spec, 100);
   EXPECT_EQ(c.identical, c.trials);
+}
+
+// The other tasks, thermal noise with pinning, and shard-strided batches on the GPU.
+TEST(Gpu, ImagesMaxCutNoiseAndStridesEquivalentToCpu) {
+  REQUIRE_GPU_OR_SKIP();
+  ModelParams m;
+  {
+    std::vector<Image> letters;
+    for (const char* l : {"u", "t", "d"}) letters.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
+    ImagesTask task(letters, 0.25);
+    const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 48, 0);
+    expect_equivalent(cpu_vs_gpu(task, m, spec, 60));
+  }
+  {
+    std::vector<Graph> graphs;
+    for (int g = 0; g < 5; ++g) graphs.push_back(random_graph(20, 0.5, 9, g));
+    MaxCutTask task(graphs, 1.05);
+    VariationSigmas sig;
+    sig.r_p = sig.r_ap = sig.r_m = sig.leak = 0.05;
+    const PointSpec spec = make_point_spec(m, sig, task.spec(m), 49, 0);
+    expect_equivalent(cpu_vs_gpu(task, m, spec, 40));
+  }
+  {
+    ModelParams noisy;
+    noisy.thermal_noise = true;
+    noisy.i_depin = 0.8e-6;
+    RecallTask task(8, 1);
+    const PointSpec spec = make_point_spec(noisy, VariationSigmas{}, task.spec(noisy), 50, 0);
+    expect_equivalent(cpu_vs_gpu(task, noisy, spec, 8, Precision::Double));
+  }
+  {
+    RecallTask task(29, 2);
+    const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 51, 0);
+    auto gpu = make_cuda_backend(0);
+    auto cpu = make_cpu_backend(2);
+    BatchOutcome a, b;
+    cpu->run(spec, Precision::Float, 2, 50, a, 7);
+    gpu->run(spec, Precision::Float, 2, 50, b, 7);
+    for (int t = 0; t < 50; ++t) EXPECT_TRUE(same_bits(a.trials[t], b.trials[t])) << t;
+  }
 }

@@ -52,8 +52,8 @@ struct NetlistOptions {
   double kclamp = 1e6;
   // Conductance of a closed input switch [S]: holds the dendrite within ~1e-6 of V_C.
   double g_switch = 1e4;
-  // The switch opens over t_ramp centred on t_load: its conductance falls geometrically by 12
-  // decades (a dendrite lets go near the middle), then linearly to 0 over another t_ramp [s].
+  // The switch opens over t_ramp ending at t_load: its conductance falls linearly to 0 (a dendrite
+  // lets go within ~1e-6 t_ramp of t_load) [s].
   double t_ramp = 1e-12;
 };
 

@@ -242,3 +242,20 @@ TEST(Recall, DefaultStepIsConverged) {
     EXPECT_LT(c.p95_e, 0.01);
   }
 }
+
+// Source variation alone keeps the devices nominal, so the collapsed path (one axon per neuron)
+// runs; forcing the per-device path gives the same bits.
+TEST(Recall, CollapsedPathEqualsPerDevicePathWithSourceErrors) {
+  ModelParams m;
+  RecallTask task(23, 2);
+  VariationSigmas s;
+  s.w = s.v_dw = s.v_c = 0.1;
+  const PointSpec collapsed = make_point_spec(m, s, task.spec(m), 31, 0);
+  const PointSpec full = make_point_spec(m, s, task.spec(m), 31, 0, true);
+  ASSERT_EQ(collapsed.per_device, 0);
+  for (Precision p : {Precision::Float, Precision::Double}) {
+    const RunResult a = run_trials(task, m, collapsed, 25, 2, 0, p);
+    const RunResult b = run_trials(task, m, full, 25, 2, 0, p);
+    for (int t = 0; t < 25; ++t) EXPECT_TRUE(same_bits(a.all.trials[t], b.all.trials[t])) << t;
+  }
+}

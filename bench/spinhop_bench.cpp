@@ -36,6 +36,8 @@ double peak_rss_mb() {
   return ru.ru_maxrss / 1024.0;
 }
 
+bool collapse_off = false;
+
 Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variation,
                     Precision precision, std::uint64_t seed) {
   ModelParams m;
@@ -66,7 +68,7 @@ Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variatio
   r.device = backend.device_name();
   r.layout = backend.layout_description();
   r.workload = std::string("recall P=1 ") + (variation ? "5% variation" : "nominal") + ", " +
-               to_string(precision);
+               to_string(precision) + (collapse_off ? ", per-device path" : "");
   r.n = n;
   r.trials = trials;
   r.seconds = secs;
@@ -99,7 +101,7 @@ int main(int argc, char** argv) {
   std::vector<int> threads = {1, 2};
   double seconds = 3.0;
   std::uint64_t min_trials = 0;
-  bool variation = false, gpu_layouts = false;
+  bool variation = false, gpu_layouts = false, per_device = false;
   std::string precision = "float", json_path;
   std::uint64_t seed = 2024;
   app.add_option("--backend", backends, "cpu and/or cuda")->delimiter(',');
@@ -109,10 +111,13 @@ int main(int argc, char** argv) {
   app.add_option("--trials", min_trials, "fixed trials per measurement (overrides --seconds)");
   app.add_flag("--variation", variation, "5% variation on every device parameter");
   app.add_flag("--gpu-layouts", gpu_layouts, "also time the alternative GPU layouts");
+  app.add_flag("--per-device", per_device,
+               "no collapse: nominal networks on the per-device path (as with variation)");
   app.add_option("--precision", precision, "float or double");
   app.add_option("--json", json_path, "append one JSON object per measurement to this file");
   app.add_option("--seed", seed, "workload seed");
   CLI11_PARSE(app, argc, argv);
+  collapse_off = per_device;
   try {
     const Precision prec = parse_precision(precision);
     std::ofstream js;
@@ -132,6 +137,7 @@ int main(int argc, char** argv) {
       if (b == "cpu") {
         for (int t : threads) {
           auto be = make_cpu_backend(t);
+          be->set_collapse(!per_device);
           for (int n : sizes) {
             // calibrate: a short run sets the trial count for the target time
             std::uint64_t trials = min_trials;
@@ -144,6 +150,7 @@ int main(int argc, char** argv) {
         }
       } else if (b == "cuda") {
         auto be = make_cuda_backend(0);
+        be->set_collapse(!per_device);
         std::vector<std::pair<bool, int>> layouts = {{true, -1}};
         if (gpu_layouts) layouts = {{true, -1}, {false, -1}, {true, 0}};
         for (int n : sizes) {

@@ -68,13 +68,20 @@ struct Shared {  // one group's shared arrays
   Real* x;          // n*n when the positions live in shared memory
 };
 
+// extra: Reals after the neuron arrays (the positions, n*n, or the collapsed kernel's 2n
+// conductances)
 template <class Real>
-__host__ __device__ std::size_t shared_bytes_per_group(int n, bool x_shared) {
+__host__ __device__ std::size_t shared_bytes_per_group(int n, std::size_t extra) {
   const std::size_t words = static_cast<std::size_t>((n + 63) / 64);
   std::size_t b = 5 * sizeof(Real) * n + 8 * n + 4 * n + 8 * n + 8 * 32 + 16 * words;
   b = (b + 15) & ~std::size_t{15};
-  if (x_shared) b += sizeof(Real) * static_cast<std::size_t>(n) * n;
+  b += sizeof(Real) * extra;
   return (b + 15) & ~std::size_t{15};  // the next group's arrays start 16-byte aligned
+}
+
+template <class Real>
+__host__ __device__ std::size_t full_kernel_extra(int n, bool x_shared) {
+  return x_shared ? static_cast<std::size_t>(n) * n : 0;
 }
 
 template <class Real>
@@ -174,7 +181,7 @@ __device__ void build_network(const PointSpec& spec, std::uint64_t local, const 
     for (int i = 0; i < n; ++i) {
       const int d = i * n + j;
       ws.w[d] = static_cast<Real>(device_w(spec, key, local, i, j, sh.words[i], sh.words[j]));
-      x[d] = Real(0);
+      if (x != nullptr) x[d] = Real(0);
       if (varied) {
         const PhysicalDevice phys = device_physical(spec, key, i, j);
         ws.g_m[d] = 1.0 / phys.r_m;
@@ -231,7 +238,8 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
     const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
     g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
   }
-  const std::size_t per_group_smem = shared_bytes_per_group<Real>(n, x_shared);
+  const std::size_t per_group_smem =
+      shared_bytes_per_group<Real>(n, full_kernel_extra<Real>(n, x_shared));
   const Shared<Real> sh = carve_shared<Real>(smem + gib * per_group_smem, n, x_shared);
   const std::uint64_t slot = static_cast<std::uint64_t>(blockIdx.x) * groups_per_block + gib;
   const Workspace<Real> ws = carve_workspace<Real>(workspace + slot * ws_bytes, n, Varied, x_shared);
@@ -402,11 +410,192 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
   }
 }
 
+// Nominal networks without noise: every axon of neuron j is the same device on the same bus from
+// the same start, so the axons of a column move in lockstep to the bit and one position per
+// column stands for all (as in the CPU's collapsed path). Thread j keeps column j's axon and
+// soma j in registers; only the dendrite row sums still run over all N^2 synapses.
+template <class Real>
+__global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
+                                           std::uint64_t count, std::uint64_t trial_stride,
+                                           int group_size, int groups_per_block, bool,
+                                           unsigned char* workspace, std::size_t ws_bytes,
+                                           NetworkOutcome* outcomes, std::uint64_t* state_out,
+                                           std::uint64_t* undecided_out) {
+  extern __shared__ __align__(16) unsigned char smem[];
+  const int n = spec.task.n;
+  const int words = (n + 63) / 64;
+  Group g;
+  g.size = group_size;
+  g.block = group_size > 32;
+  const int gib = g.block ? 0 : static_cast<int>(threadIdx.x) / group_size;
+  g.rank = g.block ? static_cast<int>(threadIdx.x) : static_cast<int>(threadIdx.x) % group_size;
+  if (g.block) {
+    g.mask = 0xffffffffu;
+  } else {
+    const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
+    g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
+  }
+  // per group: the usual neuron arrays plus the column and soma conductances (2 n Real), carved
+  // where the positions would otherwise go
+  const std::size_t per_group_smem = shared_bytes_per_group<Real>(n, 2 * static_cast<std::size_t>(n));
+  const Shared<Real> sh = carve_shared<Real>(smem + gib * per_group_smem, n, true);
+  Real* g_axon = sh.x;
+  Real* g_somas = sh.x + n;
+  const std::uint64_t slot = static_cast<std::uint64_t>(blockIdx.x) * groups_per_block + gib;
+  const Workspace<Real> ws = carve_workspace<Real>(workspace + slot * ws_bytes, n, false, true);
+  const int j = g.rank;
+  const bool active = j < n;
+  const IntegratorConsts c = spec.integ;
+  const Real v_tol = static_cast<Real>(c.v_tol);
+
+  NetworkView<Real> net{};
+  net.n = n;
+  net.w = ws.w;
+  net.v_dw = sh.v_dw;
+  net.v_in = sh.v_in;
+  net.g_bus = sh.g_bus;
+  net.g_soma_track = sh.g_soma_track;
+  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
+  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
+  const DeviceParams<Real> pa = net.axon_nominal, ps = net.soma_nominal;
+
+  // the row sums of dendrite j from the column and soma conductances in shared memory
+  auto row_sums = [&]() {
+    DendriteSums<Real> s{Real(0), Real(0), Real(0)};
+    for (int i = 0; i < n; ++i) {
+      const bool soma = i == j;
+      dendrite_accumulate(s, soma ? g_somas[i] : g_axon[i], net.w[i * n + j], soma);
+    }
+    return s;
+  };
+
+  const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * groups_per_block;
+  for (std::uint64_t k = slot; k < count; k += stride) {
+    const std::uint64_t local = first + k * trial_stride;
+    build_network<Real>(spec, local, g, sh, ws, static_cast<Real*>(nullptr), false);
+
+    Real xa = Real(0), xs = Real(0);  // column j's axons, soma j
+    DendriteSums<Real> sums{Real(0), Real(0), Real(0)};
+    Real g_soma = Real(0), v_dend = Real(0), v_bus = Real(0);
+    double power = 0.0, power_prev = 0.0, energy = 0.0, last_prev = 0.0;
+    if (active) {
+      g_axon[j] = mtj_conductance(pa, xa);
+      g_somas[j] = g_soma = mtj_conductance(ps, xs);
+    }
+    g.sync();
+    if (active) {
+      sums = row_sums();
+      power = neuron_nodes(net, j, sums, g_soma, true, &v_bus, &v_dend);
+      sh.v_bus[j] = v_bus;
+    }
+    g.sync();
+
+    TimeLine tl;
+    NetworkOutcome out;
+    for (;;) {
+      Real speed = Real(0);
+      if (active) {
+        speed = hd::max_(wall_motion_speed(pa, xa, wall_velocity(pa, v_bus), v_tol),
+                         wall_motion_speed(ps, xs, wall_velocity(ps, v_dend), v_tol));
+      }
+      const double vmax =
+          static_cast<double>(group_max(g, speed, reinterpret_cast<Real*>(sh.scratch)));
+      const StepDecision decision = decide_step(c, tl, vmax);
+      if (decision == StepDecision::Converged) {
+        const double last = tl.prev_step_relaxing ? group_max(g, last_prev, sh.scratch) : 0.0;
+        out.t_solution = solution_time(tl, last);
+        if (tl.prev_step_relaxing) energy = energy - power_prev * (tl.dt_prev - last);
+        out.converged = 1;
+        break;
+      }
+      if (decision == StepDecision::SwitchOff) {
+        switch_off_inputs(tl);
+        g.sync();
+        if (active) {
+          power = neuron_nodes(net, j, sums, g_soma, false, &v_bus, &v_dend);
+          sh.v_bus[j] = v_bus;
+        }
+        g.sync();
+        continue;
+      }
+      if (decision == StepDecision::TimedOut) {
+        out.t_solution = tl.t;
+        out.converged = 0;
+        break;
+      }
+      const double dt = step_length(c, tl, vmax);
+      energy = energy + power * dt;
+      power_prev = power;
+      const Real dt_r = static_cast<Real>(dt);
+      if (active) {
+        const Real va = wall_velocity(pa, v_bus), vs = wall_velocity(ps, v_dend);
+        last_prev = hd::max_(wall_motion_time(pa, xa, va, v_tol, dt),
+                             wall_motion_time(ps, xs, vs, v_tol, dt));
+        xa = wall_advance(pa, xa, va, dt_r);
+        xs = wall_advance(ps, xs, vs, dt_r);
+      }
+      finish_step(c, tl, dt);
+      g.sync();  // every thread is done with the old conductances and bus voltages
+      if (active) {
+        g_axon[j] = mtj_conductance(pa, xa);
+        g_somas[j] = g_soma = mtj_conductance(ps, xs);
+      }
+      g.sync();
+      if (active) {
+        sums = row_sums();
+        power = neuron_nodes(net, j, sums, g_soma, tl.phase == kLoading, &v_bus, &v_dend);
+      }
+      g.sync();
+      if (active) sh.v_bus[j] = v_bus;
+      g.sync();
+    }
+    out.t_switch = tl.t_switch;
+    out.steps = tl.steps;
+
+    if (active) sh.energy[j] = energy;
+    if (j < words) {
+      sh.state[j] = 0;
+      sh.undecided[j] = 0;
+    }
+    g.sync();
+    if (active) {
+      const int bit = wall_readout(xs, ps.len, static_cast<Real>(spec.read_hi),
+                                   static_cast<Real>(spec.read_lo));
+      if (bit == 1) {
+        atomicOr(reinterpret_cast<unsigned long long*>(&sh.state[j >> 6]), 1ull << (j & 63));
+      }
+      if (bit < 0) {
+        atomicOr(reinterpret_cast<unsigned long long*>(&sh.undecided[j >> 6]), 1ull << (j & 63));
+      }
+    }
+    g.sync();
+    if (j == 0) {
+      double e = 0.0;
+      for (int r = 0; r < n; ++r) e = e + sh.energy[r];
+      out.energy = e;
+      int undecided = 0;
+      for (int w = 0; w < words; ++w) undecided += __popcll(sh.undecided[w]);
+      out.undecided = undecided;
+      outcomes[k] = out;
+    }
+    if (j < words) {
+      state_out[k * words + j] = sh.state[j];
+      undecided_out[k * words + j] = sh.undecided[j];
+    }
+    g.sync();
+  }
+}
+
 int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
-// Calls f with the kernel instantiation for the precision, variation and extras flags.
+// Calls f with the kernel instantiation for the precision, variation and extras flags, or the
+// collapsed kernel.
 template <class F>
-void dispatch(bool double_precision, bool varied, bool extras, F&& f) {
+void dispatch(bool double_precision, bool varied, bool extras, bool collapsed, F&& f) {
+  if (collapsed) {
+    if (double_precision) f(integrate_collapsed_kernel<double>); else f(integrate_collapsed_kernel<float>);
+    return;
+  }
   if (double_precision) {
     if (varied) {
       if (extras) f(integrate_kernel<double, true, true>); else f(integrate_kernel<double, true, false>);
@@ -426,7 +615,7 @@ void dispatch(bool double_precision, bool varied, bool extras, F&& f) {
 
 KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precision,
                            const DeviceLimits& dev, std::size_t batch, bool prefer_packing,
-                           int x_shared) {
+                           int x_shared, bool allow_collapse) {
   if (n < 2 || n > kMaxNeurons) {
     throw BackendError("the CUDA backend integrates networks of 2 to " +
                        std::to_string(kMaxNeurons) + " neurons (one thread per row); N = " +
@@ -445,9 +634,12 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
     L.groups_per_block = 1;
   }
   const std::size_t real = double_precision ? sizeof(double) : sizeof(float);
+  const bool collapsed = allow_collapse && !varied && !extras;
   auto smem = [&](bool xs) {
-    return (double_precision ? shared_bytes_per_group<double>(n, xs)
-                             : shared_bytes_per_group<float>(n, xs)) *
+    const std::size_t extra = collapsed ? 2 * static_cast<std::size_t>(n)
+                                        : (xs ? static_cast<std::size_t>(n) * n : 0);
+    return (double_precision ? shared_bytes_per_group<double>(n, extra)
+                             : shared_bytes_per_group<float>(n, extra)) *
            L.groups_per_block;
   };
   // positions in shared memory when they fit with room for two blocks per multiprocessor; by
@@ -455,11 +647,14 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
   // gain 10% at N=60 and 40% at N=100 but lose 16% at N=10 and 5% at N=29, where several
   // networks share a block and their arrays collide in the shared-memory banks
   const bool fits = smem(true) <= dev.shared_per_block && 2 * smem(true) <= dev.shared_per_sm;
-  L.x_in_shared = x_shared < 0 ? (fits && n > 32) : (x_shared == 1 && fits);
+  L.x_in_shared = collapsed ? false : (x_shared < 0 ? (fits && n > 32) : (x_shared == 1 && fits));
+  L.collapsed = collapsed;
   (void)real;
   L.shared_bytes = smem(L.x_in_shared);
-  L.workspace_bytes = double_precision ? workspace_bytes_per_group<double>(n, varied, L.x_in_shared)
-                                       : workspace_bytes_per_group<float>(n, varied, L.x_in_shared);
+  // the collapsed kernel keeps no positions: only the synapse voltages in the workspace
+  const bool no_x = L.x_in_shared || collapsed;
+  L.workspace_bytes = double_precision ? workspace_bytes_per_group<double>(n, varied, no_x)
+                                       : workspace_bytes_per_group<float>(n, varied, no_x);
   const int threads = L.group * L.groups_per_block;
   if (L.shared_bytes > dev.shared_per_block) {
     throw BackendError("N = " + std::to_string(n) + " needs " + std::to_string(L.shared_bytes) +
@@ -477,7 +672,7 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
     SPINHOP_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads,
                                                                      L.shared_bytes));
   };
-  dispatch(double_precision, varied, extras, occupancy);
+  dispatch(double_precision, varied, extras, collapsed, occupancy);
   per_sm = std::max(per_sm, 1);
   L.blocks_per_sm = per_sm;
   const std::size_t needed = (batch + L.groups_per_block - 1) / L.groups_per_block;
@@ -508,7 +703,7 @@ void launch_networks(const PointSpec& spec, bool double_precision, std::uint64_t
                                                L.workspace_bytes, outcomes, state, undecided);
     SPINHOP_CUDA_CHECK(cudaGetLastError());
   };
-  dispatch(double_precision, varied, spec.integ.extras(), go);
+  dispatch(double_precision, varied, spec.integ.extras(), L.collapsed, go);
 }
 
 }  // namespace spinhop::cuda

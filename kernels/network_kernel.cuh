@@ -18,6 +18,7 @@ struct KernelLayout {
   int blocks = 0;           // grid size (grid-stride over the batch's networks)
   int blocks_per_sm = 0;    // resident blocks per multiprocessor (occupancy)
   bool x_in_shared = false; // DW positions in shared memory (else global workspace)
+  bool collapsed = false;   // nominal, no noise: one axon position per neuron (lockstep)
   std::size_t shared_bytes = 0;      // dynamic shared memory per block
   std::size_t workspace_bytes = 0;   // global workspace per resident network
 };
@@ -36,7 +37,7 @@ struct DeviceLimits {
 // x_shared: -1 automatic, 0 never, 1 when it fits.
 KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precision,
                            const DeviceLimits& dev, std::size_t batch, bool prefer_packing = true,
-                           int x_shared = -1);
+                           int x_shared = -1, bool allow_collapse = true);
 
 // Integrates trials first + k stride (k < count) of a point on the current device, asynchronously on
 // `stream`. spec's task pointers must be device pointers. Outputs are device arrays of `count`

@@ -36,6 +36,10 @@ class CpuBackend final : public Backend {
        << ")";
     return os.str();
   }
+  void set_collapse(bool on) override {
+    for (auto& net : float_nets_) net.set_collapse(on);
+    for (auto& net : double_nets_) net.set_collapse(on);
+  }
   std::uint64_t preferred_batch(int n) const override {
     // enough trials per batch to balance the threads; small networks finish fast
     const std::uint64_t per_thread = n <= 32 ? 64 : (n <= 128 ? 16 : 4);

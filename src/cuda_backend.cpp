@@ -132,7 +132,8 @@ class CudaBackend final : public Backend {
            std::to_string(prop_.multiProcessorCount) + " SMs)";
   }
   std::uint64_t preferred_batch(int n) const override {
-    const KernelLayout L = cuda::choose_layout(n, false, false, false, limits_, 1u << 30);
+    const KernelLayout L = cuda::choose_layout(n, false, false, false, limits_, 1u << 30, true,
+                                               -1, collapse_);
     // four grids' worth of networks per batch keeps the device busy between launches
     return 4ull * static_cast<std::uint64_t>(L.blocks) * L.groups_per_block;
   }
@@ -167,7 +168,7 @@ class CudaBackend final : public Backend {
     const bool dbl = precision == Precision::Double;
     const KernelLayout L =
         cuda::choose_layout(n, spec.per_device != 0, spec.integ.extras(), dbl, limits_, count,
-                            layout_packing_, layout_x_shared_);
+                            layout_packing_, layout_x_shared_, collapse_);
     const std::size_t resident = static_cast<std::size_t>(L.blocks) * L.groups_per_block;
     void* ws = s.workspace.ensure(resident * L.workspace_bytes);
     auto* d_out = static_cast<NetworkOutcome*>(s.outcomes.ensure(count * sizeof(NetworkOutcome)));
@@ -208,6 +209,7 @@ class CudaBackend final : public Backend {
     last_layout_ = s.layout;
   }
 
+  void set_collapse(bool on) override { collapse_ = on; }
   void set_layout_preferences(bool packing, int x_shared) override {
     layout_packing_ = packing;
     layout_x_shared_ = x_shared;
@@ -220,8 +222,9 @@ class CudaBackend final : public Backend {
     const KernelLayout& L = last_layout_;
     return std::to_string(L.groups_per_block) + " network(s) of " + std::to_string(L.group) +
            " threads per block, " + std::to_string(L.blocks) + " blocks (" +
-           std::to_string(L.blocks_per_sm) + "/SM), positions in " +
-           (L.x_in_shared ? "shared" : "global") + " memory";
+           std::to_string(L.blocks_per_sm) + "/SM), " +
+           (L.collapsed ? std::string("collapsed (one axon per neuron)")
+                        : std::string("positions in ") + (L.x_in_shared ? "shared" : "global") + " memory");
   }
 
  private:
@@ -243,6 +246,7 @@ class CudaBackend final : public Backend {
   std::deque<Slot*> queue_;
   Mirror images_, graphs_, inputs_;
   bool layout_packing_ = true;
+  bool collapse_ = true;
   int layout_x_shared_ = -1;
   cuda::BatchSums last_sums_;
   KernelLayout last_layout_;

@@ -70,6 +70,9 @@ class MultiBackend final : public Backend {
   void set_layout_preferences(bool pack, int x_shared) override {
     for (auto& p : parts_) p->set_layout_preferences(pack, x_shared);
   }
+  void set_collapse(bool on) override {
+    for (auto& p : parts_) p->set_collapse(on);
+  }
   std::string layout_description() const override { return parts_.front()->layout_description(); }
 
  private:

@@ -207,8 +207,12 @@ TEST(Gpu, LayoutsGiveIdenticalResults) {
     const RunResult a = run_trials(task, m, spec, 300, 2, 0, Precision::Float, gpu.get());
     gpu->set_layout_preferences(false, 0);
     const RunResult b = run_trials(task, m, spec, 300, 2, 0, Precision::Float, gpu.get());
+    gpu->set_collapse(false);  // the per-device kernel on a nominal network
+    gpu->set_layout_preferences(true, 1);
+    const RunResult c = run_trials(task, m, spec, 300, 2, 0, Precision::Float, gpu.get());
     for (int t = 0; t < 300; ++t) {
       EXPECT_TRUE(same_bits(a.all.trials[t], b.all.trials[t])) << "n=" << n << " trial " << t;
+      EXPECT_TRUE(same_bits(a.all.trials[t], c.all.trials[t])) << "n=" << n << " trial " << t;
     }
   }
 }

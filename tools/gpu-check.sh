@@ -45,17 +45,21 @@ echo "== benchmark"
 if [ $quick -eq 1 ]; then
   args=(--neurons 10,60,100 --seconds 1)
 else
-  args=(--neurons 10,29,60,100,256 --seconds 1 --gpu-layouts)
+  args=(--neurons 10,29,60,100,256 --seconds 1)
 fi
 timeout 150 "$build/spinhop_bench" --backend cuda "${args[@]}" --json "$logs/bench.json" \
   > "$logs/bench.log" 2>&1 || status=1
-cat "$logs/bench.log"
+[ $quick -eq 1 ] && cat "$logs/bench.log"
 if [ $quick -eq 0 ]; then
+  # the per-device kernel (used with variation or noise) on the same nominal workloads, with
+  # its layout alternatives, then variation and double precision
+  timeout 120 "$build/spinhop_bench" --backend cuda --neurons 10,29,60,100,256 --seconds 1 \
+    --per-device --gpu-layouts --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
   timeout 60 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --variation \
     --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
-  timeout 60 "$build/spinhop_bench" --backend cuda --neurons 60 --seconds 2 --precision double \
+  timeout 60 "$build/spinhop_bench" --backend cuda --neurons 60,100 --seconds 2 --precision double \
     --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
-  tail -4 "$logs/bench.log"
+  cat "$logs/bench.log"
 fi
 echo "== end-to-end"
 timeout 60 "$build/spinhop" recall -n 60 -t 50000 --backend cuda > "$logs/recall.log" 2>&1 || status=1

@@ -39,6 +39,10 @@ class Backend {
   // GPU layout choices, for measurements and tests (no-ops on the CPU): pack several small
   // networks per warp, and keep positions in shared memory (-1 automatic, 0 never, 1 if they fit).
   virtual void set_layout_preferences(bool /*pack_small*/, int /*x_shared*/) {}
+  // Nominal networks without noise integrate one axon per neuron, whose axons move in lockstep
+  // (on by default; the results are the same bits either way). Off: the per-device path, for
+  // measuring it.
+  virtual void set_collapse(bool /*on*/) {}
   // The layout of the last collected batch, in words ("" on the CPU).
   virtual std::string layout_description() const { return ""; }
   // Sums over the last collected batch computed by the backend itself (converged trials, and

@@ -139,8 +139,8 @@ std::vector<std::string> read_strings_attr(hid_t obj, const char* name) {
 }
 
 Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width,
-                         std::size_t chunk_rows, bool compress) {
-  const int rank = width > 1 ? 2 : 1;
+                         std::size_t chunk_rows, bool compress, bool two_d) {
+  const int rank = (width > 1 || two_d) ? 2 : 1;
   const hsize_t dims[2] = {0, static_cast<hsize_t>(width)};
   const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(width)};
   const hsize_t chunk[2] = {static_cast<hsize_t>(chunk_rows), static_cast<hsize_t>(width)};
@@ -155,8 +155,9 @@ Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width
                         std::string("creating dataset ") + name);
 }
 
-Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t rows, int width) {
-  const int rank = width > 1 ? 2 : 1;
+Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t rows, int width,
+                    bool two_d) {
+  const int rank = (width > 1 || two_d) ? 2 : 1;
   const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
   Handle space = space_handle(H5Screate_simple(rank, dims, nullptr), name);
   return dataset_handle(
@@ -174,8 +175,8 @@ std::uint64_t rows_of(hid_t dset) {
 void write_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows, int width,
                 const void* data) {
   if (rows == 0) return;
-  const int rank = width > 1 ? 2 : 1;
   Handle space0 = space_handle(H5Dget_space(dset), "dataset space");
+  const int rank = H5Sget_simple_extent_ndims(space0);
   hsize_t dims[2] = {0, 0};
   check_status(H5Sget_simple_extent_dims(space0, dims, nullptr), "dataset size");
   if (at + rows > dims[0]) {
@@ -194,8 +195,8 @@ void write_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows
 void read_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows, int width,
                void* data) {
   if (rows == 0) return;
-  const int rank = width > 1 ? 2 : 1;
   Handle space = space_handle(H5Dget_space(dset), "dataset space");
+  const int rank = H5Sget_simple_extent_ndims(space);
   const hsize_t start[2] = {at, 0};
   const hsize_t count[2] = {rows, static_cast<hsize_t>(width)};
   check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),

@@ -73,11 +73,12 @@ std::int64_t read_int_attr(hid_t obj, const char* name);
 double read_double_attr(hid_t obj, const char* name);
 std::vector<std::string> read_strings_attr(hid_t obj, const char* name);
 
-// 1-D or 2-D datasets, chunked and extendible along the first dimension.
+// 1-D (width 1, unless two_d) or 2-D datasets, chunked and extendible along the first dimension.
 Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width,
-                         std::size_t chunk_rows, bool compress);
-// A fixed-size 1-D or 2-D dataset.
-Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t rows, int width);
+                         std::size_t chunk_rows, bool compress, bool two_d = false);
+// A fixed-size 1-D (width 1, unless two_d) or 2-D dataset.
+Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t rows, int width,
+                    bool two_d = false);
 // Appends `rows` rows (each `width` elements of mem_type) at row `at` (extending as needed).
 void write_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows, int width,
                 const void* data);

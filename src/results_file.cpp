@@ -287,6 +287,19 @@ ResultsHeader read_header(hid_t f) {
     axis.values.assign(distinct.begin(), distinct.end());
     h.axes.push_back(axis);
   }
+  if (h.traces > 0) {
+    Handle tg = open_group(f, "traces");
+    for (std::uint64_t p = 0; p < h.points; ++p) {
+      Handle g = open_group(tg, trace_name(p * h.traces).c_str());
+      Handle ax = open_dataset(g, "axon_ids");
+      const std::uint64_t na = h5::rows_of(ax);
+      std::vector<int> ids(na * 2);
+      h5::read_rows(ax, H5T_NATIVE_INT, 0, na, 2, ids.data());
+      std::vector<std::pair<int, int>> axons;
+      for (std::uint64_t a = 0; a < na; ++a) axons.emplace_back(ids[2 * a], ids[2 * a + 1]);
+      h.trace_axons.push_back(axons);
+    }
+  }
   if (H5Lexists(f, "graphs", H5P_DEFAULT) > 0) {
     Handle gg = open_group(f, "graphs");
     H5G_info_t info{};
@@ -475,6 +488,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
     h5::write_rows(dn, H5T_NATIVE_INT, 0, h.points, 1, h.point_neurons.data());
     describe(dn, "1", "neurons of the network (N; the network has N^2 devices)");
     for (std::size_t a = 0; a < h.axes.size(); ++a) {
+      if (h.axes[a].name == "neurons") continue;  // a sweep of N: /points/neurons holds it
       std::vector<double> col(h.points);
       for (std::uint64_t p = 0; p < h.points; ++p) col[p] = h.point_values[p][a];
       Handle d = h5::create_fixed(pts, h.axes[a].name.c_str(), H5T_IEEE_F64LE, h.points, 1);
@@ -512,15 +526,15 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
     im->column_sets.push_back(std::move(d));
   }
   im->state_set = h5::create_extendible(im->trials_group, "state", H5T_STD_U64LE, h.words,
-                                        kChunkRows, false);
+                                        kChunkRows, false, true);
   describe(im->state_set, "bits",
            "final read-out, bit-packed: bit j of word j/64 (little-endian bit order) = soma j "
            "read as 1 (x >= read_hi Len)");
   im->undecided_set = h5::create_extendible(im->trials_group, "undecided_bits", H5T_STD_U64LE,
-                                            h.words, kChunkRows, true);
+                                            h.words, kChunkRows, true, true);
   describe(im->undecided_set, "bits", "bit j set = soma j undecided (between the read-out thresholds)");
   im->input_set = h5::create_extendible(im->trials_group, "input", H5T_STD_U64LE, h.words,
-                                        kChunkRows, true);
+                                        kChunkRows, true, true);
   describe(im->input_set, "bits", "the input loaded while charging: bit j set = neuron j held at +V_C");
   im->committed_set = h5::create_fixed(im->trials_group, "committed", H5T_STD_U64LE, 1, 1);
   describe(im->committed_set, "1", "number of complete rows in every /trials dataset");
@@ -600,9 +614,19 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
         describe(sc, "A", "soma track currents [step][neuron]");
         Handle pw = h5::create_extendible(g, "power", H5T_IEEE_F64LE, 1, 1024, true);
         describe(pw, "W", "power delivered by every source");
-        Handle ids = h5::create_extendible(g, "axon_ids", H5T_STD_I32LE, 2, 64, false);
+        const std::vector<std::pair<int, int>> none;
+        const auto& axons = p < h.trace_axons.size() ? h.trace_axons[p] : none;
+        Handle ids = h5::create_fixed(g, "axon_ids", H5T_STD_I32LE, axons.size(), 2, true);
+        std::vector<int> flat;
+        for (auto [i, jj] : axons) {
+          flat.push_back(i);
+          flat.push_back(jj);
+        }
+        if (!axons.empty()) h5::write_rows(ids, H5T_NATIVE_INT, 0, axons.size(), 2, flat.data());
         describe(ids, "1", "traced axons as (i, j): neuron i's axon onto dendrite j");
-        Handle ax = h5::create_extendible(g, "axon_x", H5T_IEEE_F64LE, std::max(1, n - 1), 256, true);
+        Handle ax = h5::create_extendible(g, "axon_x", H5T_IEEE_F64LE,
+                                          std::max<int>(1, static_cast<int>(axons.size())), 256,
+                                          true, true);
         describe(ax, "m", "traced axon domain-wall positions [step][axon], columns as axon_ids");
       }
     }
@@ -783,22 +807,16 @@ void ResultsWriter::write_trace(std::uint64_t slot, const Trace& tr) {
   Handle tg = open_group(impl_->file, "traces");
   Handle g = open_group(tg, trace_name(slot).c_str());
   const std::uint64_t steps = tr.t.size();
-  std::vector<int> ids;
-  for (auto [i, j] : tr.axons) {
-    ids.push_back(i);
-    ids.push_back(j);
+  if (h5::rows_of(open_dataset(g, "axon_ids")) != tr.axons.size()) {
+    throw IoError("trace of point " + std::to_string(tr.point) + " traces " +
+                  std::to_string(tr.axons.size()) + " axons; the file was made for another number");
   }
-  h5::write_rows(open_dataset(g, "axon_ids"), H5T_NATIVE_INT, 0, tr.axons.size(), 2, ids.data());
   h5::write_rows(open_dataset(g, "soma_x"), H5T_NATIVE_DOUBLE, 0, steps, tr.n, tr.soma_x.data());
   h5::write_rows(open_dataset(g, "soma_current"), H5T_NATIVE_DOUBLE, 0, steps, tr.n,
                  tr.soma_current.data());
   if (!tr.axons.empty()) {
-    const int width = std::max(1, tr.n - 1);
-    std::vector<double> padded(steps * width, std::nan(""));
-    for (std::uint64_t s = 0; s < steps; ++s)
-      for (std::size_t a = 0; a < tr.axons.size() && a < static_cast<std::size_t>(width); ++a)
-        padded[s * width + a] = tr.axon_x[s * tr.axons.size() + a];
-    h5::write_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps, width, padded.data());
+    h5::write_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps,
+                   static_cast<int>(tr.axons.size()), tr.axon_x.data());
   }
   std::vector<std::uint8_t> phase(tr.phase.begin(), tr.phase.end());
   h5::write_rows(open_dataset(g, "phase"), H5T_NATIVE_UINT8, 0, steps, 1, phase.data());
@@ -873,11 +891,19 @@ void ResultsWriter::close() {
   impl_->input_set.reset();
   impl_->committed_set.reset();
   impl_->trials_group.reset();
+  // the disk space reserved ahead of the batches beyond HDF5's end of file is given back
+  haddr_t eoa = 0;
+  H5Fflush(impl_->file, H5F_SCOPE_GLOBAL);
+  const bool have_eoa = H5Fget_eoa(impl_->file, &eoa) >= 0;
   const herr_t st = H5Fclose(impl_->file.get());
-  impl_->file = Handle();  // released above
+  impl_->file.release();  // closed above
   const std::string path = impl_->path;
   impl_.reset();
   if (st < 0) throw IoError("closing '" + path + "': " + h5::error_stack());
+  if (have_eoa && eoa > 0) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) > eoa && !ec) fs::resize_file(path, eoa, ec);
+  }
 }
 
 // --- reading -----------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ ResultsHeader make_header(const Experiment& exp, const Backend& backend, const S
     const ExperimentPoint pt = exp.point(p);
     h.point_values.push_back(pt.values);
     h.point_neurons.push_back(pt.spec.task.n);
+    if (ctl.traces > 0) h.trace_axons.push_back(trace_axons(ctl, pt.spec.task.n));
     std::vector<double> refs;
     std::vector<std::string> kinds, names;
     if (const auto* mc = dynamic_cast<const MaxCutTask*>(pt.task.get())) {

@@ -103,6 +103,7 @@ void register_commands(CLI::App& app, const std::string& command_line) {
       std::printf("merged %zu shards into %s\n", inputs->size(), out->c_str());
     });
   }
+  register_netlist(app);
   {
     auto path = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand(

@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ class Handle {
 
 // Silences HDF5's automatic error printing (errors become exceptions instead).
 void quiet_errors();
+
+// Caps HDF5's metadata cache (default up to 32 MiB per file) on a file access property list.
+void bound_metadata_cache(hid_t fapl, std::size_t max_bytes);
 
 // The innermost messages of HDF5's current error stack, e.g. "unable to open file".
 std::string error_stack();

@@ -342,15 +342,25 @@ ResultsHeader read_header(hid_t f) {
   return h;
 }
 
-std::vector<TrialRow> read_rows_of(hid_t f, const ResultsHeader& h, std::uint64_t start,
-                                   std::uint64_t count) {
+std::vector<TrialRecord> read_records_of(hid_t f, std::uint64_t start, std::uint64_t count) {
   Handle trials = open_group(f, "trials");
-  std::vector<TrialRow> rows(count);
+  std::vector<TrialRecord> recs(count);
   std::vector<double> col(count);
   for (const Column& c : columns()) {
     Handle d = open_dataset(trials, c.name);
     h5::read_rows(d, H5T_NATIVE_DOUBLE, start, count, 1, col.data());
-    for (std::uint64_t r = 0; r < count; ++r) c.set(rows[r].record, col[r]);
+    for (std::uint64_t r = 0; r < count; ++r) c.set(recs[r], col[r]);
+  }
+  return recs;
+}
+
+std::vector<TrialRow> read_rows_of(hid_t f, const ResultsHeader& h, std::uint64_t start,
+                                   std::uint64_t count) {
+  Handle trials = open_group(f, "trials");
+  std::vector<TrialRow> rows(count);
+  {
+    std::vector<TrialRecord> recs = read_records_of(f, start, count);
+    for (std::uint64_t r = 0; r < count; ++r) rows[r].record = recs[r];
   }
   std::vector<std::uint64_t> bits(count * static_cast<std::size_t>(h.words));
   for (const std::string name : {"state", "undecided_bits", "input"}) {
@@ -362,6 +372,55 @@ std::vector<TrialRow> read_rows_of(hid_t f, const ResultsHeader& h, std::uint64_
     }
   }
   return rows;
+}
+
+// The committed rows of `point`: rows are grouped by point in increasing order (runs, shards
+// and merges all go through the points in order), so a binary search on /trials/point finds them.
+std::pair<std::uint64_t, std::uint64_t> point_rows(hid_t f, std::uint64_t committed, std::uint64_t point) {
+  Handle trials = open_group(f, "trials");
+  Handle d = open_dataset(trials, "point");
+  auto first_at_least = [&](std::uint64_t p) {
+    std::uint64_t lo = 0, hi = committed;
+    while (lo < hi) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      std::uint32_t v = 0;
+      h5::read_rows(d, H5T_NATIVE_UINT32, mid, 1, 1, &v);
+      if (v < p) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  const std::uint64_t start = first_at_least(point);
+  return {start, first_at_least(point + 1)};
+}
+
+// A scan over rows [start, end) of `point`, a chunk of records at a time.
+TrialScan point_scan(hid_t f, std::uint64_t point, std::uint64_t start, std::uint64_t end) {
+  return [=](const TrialVisitor& visit) {
+    for (std::uint64_t at = start; at < end;) {
+      const std::uint64_t count = std::min<std::uint64_t>(16384, end - at);
+      for (const TrialRecord& r : read_records_of(f, at, count)) {
+        if (r.point != point) {
+          throw InputError("the rows of /trials are not grouped by point (row of point " +
+                           std::to_string(r.point) + " among those of point " + std::to_string(point) + ")");
+        }
+        visit(r);
+      }
+      at += count;
+    }
+  };
+}
+
+std::vector<GroupSummary> stored_group_summaries(hid_t f, const ResultsHeader& h, std::uint64_t committed,
+                                                 std::uint64_t point) {
+  const auto [start, end] = point_rows(f, committed, point);
+  GroupSummaryBuilder b(h, point, 0);  // group summaries report no quantiles: nothing kept
+  point_scan(f, point, start, end)([&](const TrialRecord& r) { b.add(r); });
+  return b.summaries();
+}
+
+PointSummary stored_point_summary(hid_t f, const ResultsHeader& h, std::uint64_t committed, std::uint64_t point) {
+  const auto [start, end] = point_rows(f, committed, point);
+  return summarize_scanned(h.point_neurons[point], point_scan(f, point, start, end));
 }
 
 std::uint64_t read_committed(hid_t f) {
@@ -441,6 +500,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   Handle fapl = h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), "file access");
   h5::check_status(H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
                    "file format bounds");
+  h5::bound_metadata_cache(fapl, 4u << 20);
   im->file = h5::file_handle(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl),
                              "cannot create '" + tmp + "'");
   hid_t f = im->file;
@@ -829,29 +889,18 @@ void ResultsWriter::write_trace(std::uint64_t slot, const Trace& tr) {
 
 void ResultsWriter::finish() {
   const ResultsHeader& h = impl_->header;
-  // rows are grouped by point (every run and shard goes through the points in order), so the
-  // summaries are computed point by point and memory stays bounded by one point's rows
-  std::vector<std::uint32_t> point_of(committed_);
-  {
-    Handle d = open_dataset(impl_->trials_group, "point");
-    h5::read_rows(d, H5T_NATIVE_UINT32, 0, committed_, 1, point_of.data());
-  }
+  // exact statistics read back from the file, a point at a time: memory does not grow with the
+  // number of trials
   std::vector<std::vector<double>> cols(summary_columns().size(), std::vector<double>(h.points, std::nan("")));
   std::vector<std::vector<double>> gcols(group_columns().size());
-  std::uint64_t at = 0;
   for (std::uint64_t p = 0; p < h.points; ++p) {
-    std::uint64_t end = at;
-    while (end < committed_ && point_of[end] == p) ++end;
-    const std::vector<TrialRow> rows = read_rows_of(impl_->file, h, at, end - at);
-    const PointSummary ps = summarize_points(h, rows)[p];
+    const PointSummary ps = stored_point_summary(impl_->file, h, committed_, p);
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c][p] = summary_columns()[c].get(ps);
     if (h.groups > 0) {
-      const std::vector<GroupSummary> gs = summarize_groups(h, rows);
-      for (std::size_t k = p * h.groups; k < (p + 1) * h.groups; ++k) {
-        for (std::size_t c = 0; c < gcols.size(); ++c) gcols[c].push_back(group_columns()[c].get(gs[k]));
+      for (const GroupSummary& g : stored_group_summaries(impl_->file, h, committed_, p)) {
+        for (std::size_t c = 0; c < gcols.size(); ++c) gcols[c].push_back(group_columns()[c].get(g));
       }
     }
-    at = end;
   }
   Handle s = open_group(impl_->file, "summary");
   for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -951,6 +1000,19 @@ std::vector<TrialRow> ResultsReader::rows(std::uint64_t start, std::uint64_t cou
   return read_rows_of(impl_->file, header_, start, count);
 }
 
+std::vector<TrialRecord> ResultsReader::records(std::uint64_t start, std::uint64_t count) const {
+  if (start + count > committed_) throw IoError("reading rows beyond the committed ones");
+  return read_records_of(impl_->file, start, count);
+}
+
+PointSummary ResultsReader::point_summary(std::uint64_t point) const {
+  return stored_point_summary(impl_->file, header_, committed_, point);
+}
+
+std::vector<GroupSummary> ResultsReader::group_summaries(std::uint64_t point) const {
+  return stored_group_summaries(impl_->file, header_, committed_, point);
+}
+
 std::vector<std::uint32_t> ResultsReader::points() const {
   std::vector<std::uint32_t> p(committed_);
   Handle trials = open_group(impl_->file, "trials");
@@ -973,40 +1035,50 @@ std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::ve
 }
 
 std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
-  const std::size_t groups = static_cast<std::size_t>(std::max(h.groups, 0));
-  std::vector<std::vector<TrialRecord>> by(h.points * groups);
-  for (const TrialRow& r : rows) {
-    const int g = r.record.score.target;
-    if (r.record.point < h.points && g >= 0 && static_cast<std::size_t>(g) < groups) {
-      by[r.record.point * groups + g].push_back(r.record);
-    }
-  }
   std::vector<GroupSummary> out;
   for (std::uint64_t p = 0; p < h.points; ++p) {
-    for (std::size_t g = 0; g < groups; ++g) {
-      GroupSummary gs;
-      gs.point = p;
-      gs.group = static_cast<int>(g);
-      const auto& recs = by[p * groups + g];
-      gs.summary = summarize(recs, h.point_neurons[p]);
-      const double ref = h.references.empty() ? std::nan("") : h.references[p][g];
-      double best = -INFINITY, sum = 0, gap = 0, hit = 0, ngap = 0;
-      for (const TrialRecord& r : recs) {
-        if (std::isnan(r.score.cut)) continue;
-        best = std::max(best, r.score.cut);
-        sum += r.score.cut;
-        if (!std::isnan(r.score.gap)) {
-          gap += r.score.gap;
-          ngap += 1;
-        }
-        if (ref > 0 && r.score.cut >= h.target * ref) hit += 1;
-      }
-      gs.cut_mean = recs.empty() || std::isinf(best) ? std::nan("") : sum / recs.size();
-      gs.cut_best = std::isinf(best) ? std::nan("") : best;
-      gs.gap_mean = ngap > 0 ? gap / ngap : std::nan("");
-      gs.p_target = (ref > 0 && !recs.empty()) ? hit / recs.size() : std::nan("");
-      out.push_back(gs);
-    }
+    GroupSummaryBuilder b(h, p);
+    for (const TrialRow& r : rows) b.add(r.record);
+    for (GroupSummary& g : b.summaries()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+GroupSummaryBuilder::GroupSummaryBuilder(const ResultsHeader& h, std::uint64_t point, std::size_t keep)
+    : h_(h), point_(point), groups_(static_cast<std::size_t>(std::max(h.groups, 0)), SummaryBuilder(keep)),
+      cuts_(groups_.size()) {}
+
+void GroupSummaryBuilder::add(const TrialRecord& r) {
+  const int g = r.score.target;
+  if (r.point != point_ || g < 0 || static_cast<std::size_t>(g) >= groups_.size()) return;
+  groups_[g].add(r);
+  Cuts& c = cuts_[g];
+  ++c.trials;
+  if (std::isnan(r.score.cut)) return;
+  c.best = std::max(c.best, r.score.cut);
+  c.sum += r.score.cut;
+  if (!std::isnan(r.score.gap)) {
+    c.gap += r.score.gap;
+    c.ngap += 1;
+  }
+  const double ref = h_.references.empty() ? std::nan("") : h_.references[point_][g];
+  if (ref > 0 && r.score.cut >= h_.target * ref) c.hit += 1;
+}
+
+std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
+  std::vector<GroupSummary> out;
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const Cuts& c = cuts_[g];
+    GroupSummary gs;
+    gs.point = point_;
+    gs.group = static_cast<int>(g);
+    gs.summary = groups_[g].summary(h_.point_neurons[point_]);
+    const double ref = h_.references.empty() ? std::nan("") : h_.references[point_][g];
+    gs.cut_mean = c.trials == 0 || std::isinf(c.best) ? std::nan("") : c.sum / c.trials;
+    gs.cut_best = std::isinf(c.best) ? std::nan("") : c.best;
+    gs.gap_mean = c.ngap > 0 ? c.gap / c.ngap : std::nan("");
+    gs.p_target = (ref > 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
+    out.push_back(gs);
   }
   return out;
 }

@@ -90,6 +90,14 @@ class ResultsWriter {
   std::uint64_t committed_ = 0;
 };
 
+// The summary of one group (image, graph) of a point.
+struct GroupSummary {
+  std::uint64_t point = 0;
+  int group = -1;
+  PointSummary summary;
+  double cut_mean = 0, cut_best = 0, p_target = 0, gap_mean = 0;  // max-cut
+};
+
 // Reads a results file a range of rows at a time (memory bounded however large the file).
 class ResultsReader {
  public:
@@ -99,6 +107,11 @@ class ResultsReader {
   std::uint64_t committed() const { return committed_; }
   bool complete() const { return complete_; }
   std::vector<TrialRow> rows(std::uint64_t start, std::uint64_t count) const;
+  std::vector<TrialRecord> records(std::uint64_t start, std::uint64_t count) const;  // no bits
+  // Exact statistics of a point's stored trials (memory independent of their number); the group
+  // summaries carry counts, rates, means, min and max but no quantiles.
+  PointSummary point_summary(std::uint64_t point) const;
+  std::vector<GroupSummary> group_summaries(std::uint64_t point) const;
   std::vector<std::uint32_t> points() const;  // the point of every committed row
   std::vector<Trace> traces() const;
 
@@ -122,15 +135,29 @@ ResultsContent read_results(const std::string& path, bool with_traces = false);
 // Reads just the header (fast).
 ResultsHeader read_results_header(const std::string& path);
 
-// Summaries of a set of rows, per point (and per group of a point).
-struct GroupSummary {
-  std::uint64_t point = 0;
-  int group = -1;
-  PointSummary summary;
-  double cut_mean = 0, cut_best = 0, p_target = 0, gap_mean = 0;  // max-cut
-};
+// Summaries of a set of rows in memory, per point (and per group of a point).
 std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows);
 std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows);
+
+// The group summaries of one point, its trials fed one at a time (grouped by `target`); each
+// group's quantities keep at most `keep` values (SummaryBuilder).
+class GroupSummaryBuilder {
+ public:
+  GroupSummaryBuilder(const ResultsHeader& h, std::uint64_t point,
+                      std::size_t keep = std::numeric_limits<std::size_t>::max());
+  void add(const TrialRecord& r);  // trials of other points or without a group are ignored
+  std::vector<GroupSummary> summaries() const;
+
+ private:
+  struct Cuts {
+    std::uint64_t trials = 0;
+    double best = -INFINITY, sum = 0, gap = 0, ngap = 0, hit = 0;
+  };
+  const ResultsHeader& h_;
+  std::uint64_t point_;
+  std::vector<SummaryBuilder> groups_;
+  std::vector<Cuts> cuts_;
+};
 
 // Merge shard files of one run into `out` (IoError / InputError naming the problem).
 void merge_results(const std::string& out, const std::vector<std::string>& shards, bool force);

@@ -45,16 +45,8 @@ void print_summaries(const std::string& path) {
   for (const SweepAxis& a : h.axes) std::printf(" %12s", a.name.c_str());
   std::printf(" %8s %9s %9s %11s %11s %11s %11s\n", "trials", "success", "accuracy", "t_sol mean",
               "t_sol med", "E exact", "E paper");
-  // rows are grouped by point: one point's rows in memory at a time
-  const std::vector<std::uint32_t> point_of = rd.points();
-  std::uint64_t at = 0;
   for (std::uint64_t p = 0; p < h.points; ++p) {
-    std::uint64_t end = at;
-    while (end < point_of.size() && point_of[end] == p) ++end;
-    std::vector<TrialRecord> recs;
-    for (const TrialRow& r : rd.rows(at, end - at)) recs.push_back(r.record);
-    at = end;
-    const PointSummary s = summarize(recs, h.point_neurons[p]);
+    const PointSummary s = rd.point_summary(p);  // exact, a few passes over the point's rows
     std::printf("%6llu", static_cast<unsigned long long>(p));
     for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %12.6g", h.point_values[p][a]);
     std::printf(" %8llu %9.4f %9.4f %11s %11s %11s %11s\n", static_cast<unsigned long long>(s.trials),

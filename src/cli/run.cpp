@@ -119,6 +119,9 @@ ResultsHeader make_header(const Experiment& exp, const Backend& backend, const S
   return h;
 }
 
+// Values each printed quantity keeps for its quantiles (the median); beyond, a uniform sample.
+constexpr std::size_t kPrintedSummaryKeep = 1 << 16;
+
 std::string point_label(const Experiment& exp, const ExperimentPoint& pt) {
   std::string s;
   for (std::size_t a = 0; a < exp.axes().size(); ++a) {
@@ -130,14 +133,11 @@ std::string point_label(const Experiment& exp, const ExperimentPoint& pt) {
 }
 
 void print_task_groups(const Experiment& exp, const ExperimentPoint& pt,
-                       const std::vector<TrialRecord>& recs, const ResultsHeader& h) {
+                       const GroupSummaryBuilder& builder, const ResultsHeader& h) {
   const Task& task = *pt.task;
-  if (task.kind() == TaskKind::Recall) return;
-  std::vector<TrialRow> rows(recs.size());
-  for (std::size_t k = 0; k < recs.size(); ++k) rows[k].record = recs[k];
-  for (TrialRow& r : rows) r.record.point = pt.index;
-  const std::vector<GroupSummary> gs = summarize_groups(h, rows);
   (void)exp;
+  if (task.kind() == TaskKind::Recall) return;
+  const std::vector<GroupSummary> gs = builder.summaries();
   for (const GroupSummary& g : gs) {
     if (g.point != pt.index || g.summary.trials == 0) continue;
     const std::string& name = h.group_names[pt.index][g.group];
@@ -320,7 +320,10 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
     ro.hopfield = c.hopfield;
     ro.hopfield_states = parse_hopfield_states(c.hopfield_states);
     ro.score_threads = ctl.threads;
-    std::vector<TrialRecord> point_records;  // for the printed summary of this point
+    // the printed summary of this point; memory stays bounded however many trials (the file's
+    // /summary is exact, computed from the stored rows at the end)
+    SummaryBuilder point_summary(kPrintedSummaryKeep);
+    GroupSummaryBuilder group_summary(header, p, 0);
     try {
       run_point(*backend, *pt.task, pt.config.model, pt.spec, p, ro, [&](const ScoredBatch& b) {
         if (out) {
@@ -338,8 +341,11 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
           }
           out->append(rows);
         }
-        if (talk) point_records.insert(point_records.end(), b.records.begin(), b.records.end());
         for (const TrialRecord& r : b.records) {
+          if (talk) {
+            point_summary.add(r);
+            group_summary.add(r);
+          }
           device_updates += static_cast<double>(r.outcome.steps) * pt.spec.task.n * pt.spec.task.n;
         }
         done += b.records.size();
@@ -352,14 +358,18 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
     } catch (const Interrupted&) {
       interrupted = true;
     }
-    if (talk && !point_records.empty()) {
+    if (talk && point_summary.trials() > 0) {
       progress.finish();
-      const PointSummary s = summarize(point_records, pt.spec.task.n);
+      const PointSummary s = point_summary.summary(pt.spec.task.n);
       if (exp.points() > 1) std::printf("point %llu: %s\n", static_cast<unsigned long long>(p), point_label(exp, pt).c_str());
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       ThroughputFigures tp{secs, done / secs, device_updates / secs};
       print_point_summary(s, tp, exp.points() == 1 || p + 1 == exp.points() || interrupted);
-      print_task_groups(exp, pt, point_records, header);
+      if (!point_summary.exact_quantiles()) {
+        std::printf("  (the median above is from a uniform sample of %zu trials%s)\n", kPrintedSummaryKeep,
+                    out ? "; /summary in the file is exact" : "");
+      }
+      print_task_groups(exp, pt, group_summary, header);
       std::fflush(stdout);
     }
   }

@@ -32,10 +32,23 @@ with h5py.File(path, "r") as f:
               f"mean time to solution {stored_t * 1e9:.2f} ns")
         assert np.isclose(rate, stored_rate), (rate, stored_rate)
         assert np.isclose(mean_t, stored_t, rtol=1e-12), (mean_t, stored_t)
+        # quantiles use numpy's default (linear) interpolation
+        conv = sel & converged
+        e = trials["energy_exact"][:n][conv]
+        t = t_sol[conv]
+        for name, values in (("t_solution", t), ("edp_exact", e * t),
+                             ("steps", trials["steps"][:n][sel].astype(float))):
+            for q, key in ((0.05, "q05"), (0.5, "median"), (0.95, "q95")):
+                want = np.quantile(values, q)
+                got = f[f"summary/{name}_{key}"][p]
+                assert np.isclose(want, got, rtol=1e-12), (name, key, want, got)
     if "groups" in f["summary"]:
         g = f["summary/groups"]
         names = f["points/reference"].attrs["group_names"]
+        target = trials["target"][:n]
         for row in range(len(g["point"])):
+            sel = (point == g["point"][row]) & (target == g["group"][row])
+            assert np.isclose(success[sel].mean(), g["success_rate"][row]), row
             print(f"    point {int(g['point'][row])} group {names[row]}: "
                   f"success {g['success_rate'][row]:.3f}")
 print("summary matches the trials")

@@ -38,8 +38,10 @@ double peak_rss_mb() {
 
 bool collapse_off = false;
 
+// score_threads: host threads scoring the trials (the CPU backend's own count, so that a
+// 1-thread measurement really runs on one core; 0 = all, for GPU backends).
 Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variation,
-                    Precision precision, std::uint64_t seed) {
+                    Precision precision, std::uint64_t seed, int score_threads) {
   ModelParams m;
   VariationSigmas sig;
   if (variation) {
@@ -51,10 +53,12 @@ Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variatio
   RunOptions warm;
   warm.trials = std::min<std::uint64_t>(trials, backend.preferred_batch(n));
   warm.precision = precision;
+  warm.score_threads = score_threads;
   run_point(backend, task, m, spec, 0, warm, [](const ScoredBatch&) {});
   RunOptions ro;
   ro.trials = trials;
   ro.precision = precision;
+  ro.score_threads = score_threads;
   std::vector<TrialRecord> recs;
   recs.reserve(trials);
   const auto t0 = std::chrono::steady_clock::now();
@@ -142,10 +146,10 @@ int main(int argc, char** argv) {
             // calibrate: a short run sets the trial count for the target time
             std::uint64_t trials = min_trials;
             if (trials == 0) {
-              const Measurement probe = measure(*be, n, 2 * be->preferred_batch(n) / 4 + 2, variation, prec, seed);
+              const Measurement probe = measure(*be, n, 2 * be->preferred_batch(n) / 4 + 2, variation, prec, seed, t);
               trials = std::max<std::uint64_t>(4, static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
             }
-            report(measure(*be, n, trials, variation, prec, seed), t);
+            report(measure(*be, n, trials, variation, prec, seed, t), t);
           }
         }
       } else if (b == "cuda") {
@@ -159,11 +163,11 @@ int main(int argc, char** argv) {
             be->set_layout_preferences(pack, xs);
             std::uint64_t trials = min_trials;
             if (trials == 0) {
-              const Measurement probe = measure(*be, n, be->preferred_batch(n), variation, prec, seed);
+              const Measurement probe = measure(*be, n, be->preferred_batch(n), variation, prec, seed, 0);
               trials = std::max<std::uint64_t>(be->preferred_batch(n),
                                                static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
             }
-            report(measure(*be, n, trials, variation, prec, seed), 0);
+            report(measure(*be, n, trials, variation, prec, seed, 0), 0);
           }
         }
       } else {

@@ -207,6 +207,112 @@ __device__ void build_network(const PointSpec& spec, std::uint64_t local, const 
   g.sync();
 }
 
+// The group of threads integrating one network: the whole block (N > 32) or a power-of-two
+// slice of a warp. *in_block: which group of the block this thread belongs to.
+__device__ __forceinline__ Group this_group(int group_size, int* in_block) {
+  Group g;
+  g.size = group_size;
+  g.block = group_size > 32;
+  *in_block = g.block ? 0 : static_cast<int>(threadIdx.x) / group_size;
+  g.rank = g.block ? static_cast<int>(threadIdx.x) : static_cast<int>(threadIdx.x) % group_size;
+  if (g.block) {
+    g.mask = 0xffffffffu;
+  } else {
+    const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
+    g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
+  }
+  return g;
+}
+
+// The network as the shared physics sees it: per-neuron arrays, weights, nominal parameters
+// (a varied network's per-device parameters are added by the caller).
+template <class Real>
+__device__ __forceinline__ NetworkView<Real> nominal_view(const PointSpec& spec, const Shared<Real>& sh,
+                                          const Workspace<Real>& ws) {
+  NetworkView<Real> net{};
+  net.n = spec.task.n;
+  net.w = ws.w;
+  net.v_dw = sh.v_dw;
+  net.v_in = sh.v_in;
+  net.g_bus = sh.g_bus;
+  net.g_soma_track = sh.g_soma_track;
+  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
+  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
+  return net;
+}
+
+// What the time line makes of the fastest wall speed vmax (the rules of the CPU loop).
+enum class StepVerdict { Stop, SwitchOff, Step };
+
+// Stop: converged or timed out, `out` holds the time to solution (the last step's energy cut back
+// to it). SwitchOff: the inputs are off now; solve the nodes again. Step: `*dt` is the step and
+// its energy (the power at the step's start x dt) is accumulated.
+__device__ __forceinline__ StepVerdict judge_step(const Group& g, const IntegratorConsts& c, TimeLine& tl,
+                                  double vmax, double last_prev, double* scratch, double power,
+                                  double& power_prev, double& energy, NetworkOutcome& out,
+                                  double* dt) {
+  const StepDecision decision = decide_step(c, tl, vmax);
+  if (decision == StepDecision::Converged) {
+    const double last = tl.prev_step_relaxing ? group_max(g, last_prev, scratch) : 0.0;
+    out.t_solution = solution_time(tl, last);
+    if (tl.prev_step_relaxing) energy = energy - power_prev * (tl.dt_prev - last);
+    out.converged = 1;
+    return StepVerdict::Stop;
+  }
+  if (decision == StepDecision::SwitchOff) {
+    switch_off_inputs(tl);
+    return StepVerdict::SwitchOff;
+  }
+  if (decision == StepDecision::TimedOut) {
+    out.t_solution = tl.t;
+    out.converged = 0;
+    return StepVerdict::Stop;
+  }
+  *dt = step_length(c, tl, vmax);
+  energy = energy + power * *dt;
+  power_prev = power;
+  return StepVerdict::Step;
+}
+
+// The end of trial k: energy summed in row order, soma j's read-out `bit` (1, 0, or -1 for
+// undecided) packed into the state words, the outcome and the words written out.
+template <class Real>
+__device__ __forceinline__ void finish_trial(const Group& g, const Shared<Real>& sh, int n, int j, bool active,
+                             double energy, int bit, const TimeLine& tl, NetworkOutcome& out,
+                             std::uint64_t k, NetworkOutcome* outcomes, std::uint64_t* state_out,
+                             std::uint64_t* undecided_out) {
+  const int words = (n + 63) / 64;
+  out.t_switch = tl.t_switch;
+  out.steps = tl.steps;
+  if (active) sh.energy[j] = energy;
+  if (j < words) {
+    sh.state[j] = 0;
+    sh.undecided[j] = 0;
+  }
+  g.sync();
+  if (active && bit == 1) {
+    atomicOr(reinterpret_cast<unsigned long long*>(&sh.state[j >> 6]), 1ull << (j & 63));
+  }
+  if (active && bit < 0) {
+    atomicOr(reinterpret_cast<unsigned long long*>(&sh.undecided[j >> 6]), 1ull << (j & 63));
+  }
+  g.sync();
+  if (j == 0) {
+    double e = 0.0;
+    for (int r = 0; r < n; ++r) e = e + sh.energy[r];
+    out.energy = e;
+    int undecided = 0;
+    for (int w = 0; w < words; ++w) undecided += __popcll(sh.undecided[w]);
+    out.undecided = undecided;
+    outcomes[k] = out;
+  }
+  if (j < words) {
+    state_out[k * words + j] = sh.state[j];
+    undecided_out[k * words + j] = sh.undecided[j];
+  }
+  g.sync();
+}
+
 // Velocity as the step sees it: plain (fast path) or with the depinning threshold.
 template <class Real, bool Extras>
 __device__ __forceinline__ Real velocity(const DeviceParams<Real>& p, Real v_track) {
@@ -226,18 +332,8 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
                                  std::uint64_t* undecided_out) {
   extern __shared__ __align__(16) unsigned char smem[];
   const int n = spec.task.n;
-  const int words = (n + 63) / 64;
-  Group g;
-  g.size = group_size;
-  g.block = group_size > 32;
-  const int gib = g.block ? 0 : static_cast<int>(threadIdx.x) / group_size;  // group in block
-  g.rank = g.block ? static_cast<int>(threadIdx.x) : static_cast<int>(threadIdx.x) % group_size;
-  if (g.block) {
-    g.mask = 0xffffffffu;
-  } else {
-    const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
-    g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
-  }
+  int gib = 0;  // this thread's group in the block
+  const Group g = this_group(group_size, &gib);
   const std::size_t per_group_smem =
       shared_bytes_per_group<Real>(n, full_kernel_extra<Real>(n, x_shared));
   const Shared<Real> sh = carve_shared<Real>(smem + gib * per_group_smem, n, x_shared);
@@ -249,13 +345,7 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
   const IntegratorConsts c = spec.integ;
   const Real v_tol = static_cast<Real>(c.v_tol);
 
-  NetworkView<Real> net{};
-  net.n = n;
-  net.w = ws.w;
-  net.v_dw = sh.v_dw;
-  net.v_in = sh.v_in;
-  net.g_bus = sh.g_bus;
-  net.g_soma_track = sh.g_soma_track;
+  NetworkView<Real> net = nominal_view<Real>(spec, sh, ws);
   if (Varied) {
     net.g_ap = ws.params[0];
     net.dg = ws.params[1];
@@ -266,8 +356,6 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
     net.leak = ws.params[6];
     net.v_pin = ws.params[7];
   }
-  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
-  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
 
   const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * groups_per_block;
   for (std::uint64_t k = slot; k < count; k += stride) {
@@ -307,16 +395,11 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
       }
       const double vmax =
           static_cast<double>(group_max(g, speed, reinterpret_cast<Real*>(sh.scratch)));
-      const StepDecision decision = decide_step(c, tl, vmax);
-      if (decision == StepDecision::Converged) {
-        const double last = tl.prev_step_relaxing ? group_max(g, last_prev, sh.scratch) : 0.0;
-        out.t_solution = solution_time(tl, last);
-        if (tl.prev_step_relaxing) energy = energy - power_prev * (tl.dt_prev - last);
-        out.converged = 1;
-        break;
-      }
-      if (decision == StepDecision::SwitchOff) {
-        switch_off_inputs(tl);
+      double dt = 0.0;
+      const StepVerdict verdict = judge_step(g, c, tl, vmax, last_prev, sh.scratch, power,
+                                             power_prev, energy, out, &dt);
+      if (verdict == StepVerdict::Stop) break;
+      if (verdict == StepVerdict::SwitchOff) {
         g.sync();
         if (active) {
           power = neuron_nodes(net, j, sums, g_soma, false, &v_bus, &v_dend);
@@ -325,14 +408,6 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
         g.sync();
         continue;
       }
-      if (decision == StepDecision::TimedOut) {
-        out.t_solution = tl.t;
-        out.converged = 0;
-        break;
-      }
-      const double dt = step_length(c, tl, vmax);
-      energy = energy + power * dt;
-      power_prev = power;
       const double kick_scale = Extras ? thermal_kick_scale(c, dt) : 0.0;
       const TrialKey key = spec.key_of(local);
       // pass B: move, recompute conductances and the row sums
@@ -370,43 +445,14 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
       }
       g.sync();
     }
-    out.t_switch = tl.t_switch;
-    out.steps = tl.steps;
-
-    // energy summed in row order, and the read-out
-    if (active) sh.energy[j] = energy;
-    if (j < words) {
-      sh.state[j] = 0;
-      sh.undecided[j] = 0;
-    }
-    g.sync();
+    int bit = 0;
     if (active) {
       const int d = j * n + j;
-      const Real len = device_at(net, d, true).len;
-      const int bit = wall_readout(x[d], len, static_cast<Real>(spec.read_hi),
-                                   static_cast<Real>(spec.read_lo));
-      if (bit == 1) {
-        atomicOr(reinterpret_cast<unsigned long long*>(&sh.state[j >> 6]), 1ull << (j & 63));
-      }
-      if (bit < 0) {
-        atomicOr(reinterpret_cast<unsigned long long*>(&sh.undecided[j >> 6]), 1ull << (j & 63));
-      }
+      bit = wall_readout(x[d], device_at(net, d, true).len, static_cast<Real>(spec.read_hi),
+                         static_cast<Real>(spec.read_lo));
     }
-    g.sync();
-    if (j == 0) {
-      double e = 0.0;
-      for (int r = 0; r < n; ++r) e = e + sh.energy[r];
-      out.energy = e;
-      int undecided = 0;
-      for (int w = 0; w < words; ++w) undecided += __popcll(sh.undecided[w]);
-      out.undecided = undecided;
-      outcomes[k] = out;
-    }
-    if (j < words) {
-      state_out[k * words + j] = sh.state[j];
-      undecided_out[k * words + j] = sh.undecided[j];
-    }
-    g.sync();
+    finish_trial<Real>(g, sh, n, j, active, energy, bit, tl, out, k, outcomes, state_out,
+                       undecided_out);
   }
 }
 
@@ -423,18 +469,8 @@ __global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
                                            std::uint64_t* undecided_out) {
   extern __shared__ __align__(16) unsigned char smem[];
   const int n = spec.task.n;
-  const int words = (n + 63) / 64;
-  Group g;
-  g.size = group_size;
-  g.block = group_size > 32;
-  const int gib = g.block ? 0 : static_cast<int>(threadIdx.x) / group_size;
-  g.rank = g.block ? static_cast<int>(threadIdx.x) : static_cast<int>(threadIdx.x) % group_size;
-  if (g.block) {
-    g.mask = 0xffffffffu;
-  } else {
-    const int lane_base = (static_cast<int>(threadIdx.x) & 31) / group_size * group_size;
-    g.mask = (group_size == 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << lane_base;
-  }
+  int gib = 0;
+  const Group g = this_group(group_size, &gib);
   // per group: the usual neuron arrays plus the column and soma conductances (2 n Real), carved
   // where the positions would otherwise go
   const std::size_t per_group_smem = shared_bytes_per_group<Real>(n, 2 * static_cast<std::size_t>(n));
@@ -448,15 +484,7 @@ __global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
   const IntegratorConsts c = spec.integ;
   const Real v_tol = static_cast<Real>(c.v_tol);
 
-  NetworkView<Real> net{};
-  net.n = n;
-  net.w = ws.w;
-  net.v_dw = sh.v_dw;
-  net.v_in = sh.v_in;
-  net.g_bus = sh.g_bus;
-  net.g_soma_track = sh.g_soma_track;
-  net.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
-  net.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
+  NetworkView<Real> net = nominal_view<Real>(spec, sh, ws);
   const DeviceParams<Real> pa = net.axon_nominal, ps = net.soma_nominal;
 
   // the row sums of dendrite j from the column and soma conductances in shared memory
@@ -500,16 +528,11 @@ __global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
       }
       const double vmax =
           static_cast<double>(group_max(g, speed, reinterpret_cast<Real*>(sh.scratch)));
-      const StepDecision decision = decide_step(c, tl, vmax);
-      if (decision == StepDecision::Converged) {
-        const double last = tl.prev_step_relaxing ? group_max(g, last_prev, sh.scratch) : 0.0;
-        out.t_solution = solution_time(tl, last);
-        if (tl.prev_step_relaxing) energy = energy - power_prev * (tl.dt_prev - last);
-        out.converged = 1;
-        break;
-      }
-      if (decision == StepDecision::SwitchOff) {
-        switch_off_inputs(tl);
+      double dt = 0.0;
+      const StepVerdict verdict = judge_step(g, c, tl, vmax, last_prev, sh.scratch, power,
+                                             power_prev, energy, out, &dt);
+      if (verdict == StepVerdict::Stop) break;
+      if (verdict == StepVerdict::SwitchOff) {
         g.sync();
         if (active) {
           power = neuron_nodes(net, j, sums, g_soma, false, &v_bus, &v_dend);
@@ -518,14 +541,6 @@ __global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
         g.sync();
         continue;
       }
-      if (decision == StepDecision::TimedOut) {
-        out.t_solution = tl.t;
-        out.converged = 0;
-        break;
-      }
-      const double dt = step_length(c, tl, vmax);
-      energy = energy + power * dt;
-      power_prev = power;
       const Real dt_r = static_cast<Real>(dt);
       if (active) {
         const Real va = wall_velocity(pa, v_bus), vs = wall_velocity(ps, v_dend);
@@ -549,40 +564,11 @@ __global__ void integrate_collapsed_kernel(PointSpec spec, std::uint64_t first,
       if (active) sh.v_bus[j] = v_bus;
       g.sync();
     }
-    out.t_switch = tl.t_switch;
-    out.steps = tl.steps;
-
-    if (active) sh.energy[j] = energy;
-    if (j < words) {
-      sh.state[j] = 0;
-      sh.undecided[j] = 0;
-    }
-    g.sync();
-    if (active) {
-      const int bit = wall_readout(xs, ps.len, static_cast<Real>(spec.read_hi),
-                                   static_cast<Real>(spec.read_lo));
-      if (bit == 1) {
-        atomicOr(reinterpret_cast<unsigned long long*>(&sh.state[j >> 6]), 1ull << (j & 63));
-      }
-      if (bit < 0) {
-        atomicOr(reinterpret_cast<unsigned long long*>(&sh.undecided[j >> 6]), 1ull << (j & 63));
-      }
-    }
-    g.sync();
-    if (j == 0) {
-      double e = 0.0;
-      for (int r = 0; r < n; ++r) e = e + sh.energy[r];
-      out.energy = e;
-      int undecided = 0;
-      for (int w = 0; w < words; ++w) undecided += __popcll(sh.undecided[w]);
-      out.undecided = undecided;
-      outcomes[k] = out;
-    }
-    if (j < words) {
-      state_out[k * words + j] = sh.state[j];
-      undecided_out[k * words + j] = sh.undecided[j];
-    }
-    g.sync();
+    const int bit = active ? wall_readout(xs, ps.len, static_cast<Real>(spec.read_hi),
+                                          static_cast<Real>(spec.read_lo))
+                           : 0;
+    finish_trial<Real>(g, sh, n, j, active, energy, bit, tl, out, k, outcomes, state_out,
+                       undecided_out);
   }
 }
 

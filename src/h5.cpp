@@ -1,5 +1,6 @@
 #include "h5.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "spinhop/errors.hpp"
@@ -171,10 +172,13 @@ Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width
     check_status(H5Pset_shuffle(dcpl), name);
     check_status(H5Pset_deflate(dcpl, 1), name);
   }
-  // an append-only dataset needs only its last chunk cached: a small chunk cache keeps a
-  // writer's memory flat (HDF5's default is 1 MiB per dataset)
+  // an append-only dataset needs only its last chunk cached (else each append re-reads and
+  // re-inflates it): room for one chunk keeps a writer's memory flat whatever the run's length
+  // (HDF5's default is 1 MiB per dataset)
+  const std::size_t chunk_bytes = static_cast<std::size_t>(chunk_rows) * width * H5Tget_size(file_type);
   Handle dapl = plist_handle(H5Pcreate(H5P_DATASET_ACCESS), name);
-  check_status(H5Pset_chunk_cache(dapl, 521, 256 * 1024, 1.0), name);
+  check_status(H5Pset_chunk_cache(dapl, 521, std::max<std::size_t>(256 * 1024, chunk_bytes + 4096), 1.0),
+               name);
   return dataset_handle(H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, dapl),
                         std::string("creating dataset ") + name);
 }

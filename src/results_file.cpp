@@ -893,7 +893,10 @@ void ResultsWriter::finish() {
   // number of trials
   std::vector<std::vector<double>> cols(summary_columns().size(), std::vector<double>(h.points, std::nan("")));
   std::vector<std::vector<double>> gcols(group_columns().size());
+  std::uint64_t found = 0;
   for (std::uint64_t p = 0; p < h.points; ++p) {
+    const auto [start, end] = point_rows(impl_->file, committed_, p);
+    found += end - start;
     const PointSummary ps = stored_point_summary(impl_->file, h, committed_, p);
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c][p] = summary_columns()[c].get(ps);
     if (h.groups > 0) {
@@ -901,6 +904,10 @@ void ResultsWriter::finish() {
         for (std::size_t c = 0; c < gcols.size(); ++c) gcols[c].push_back(group_columns()[c].get(g));
       }
     }
+  }
+  if (found != committed_) {  // rows out of point order would be missed by the range search
+    throw InputError("the rows of /trials are not grouped by point: " + std::to_string(found) +
+                     " of " + std::to_string(committed_) + " rows found by point");
   }
   Handle s = open_group(impl_->file, "summary");
   for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -1006,10 +1013,12 @@ std::vector<TrialRecord> ResultsReader::records(std::uint64_t start, std::uint64
 }
 
 PointSummary ResultsReader::point_summary(std::uint64_t point) const {
+  if (point >= header_.points) throw ParameterError("point " + std::to_string(point) + " is not in the file");
   return stored_point_summary(impl_->file, header_, committed_, point);
 }
 
 std::vector<GroupSummary> ResultsReader::group_summaries(std::uint64_t point) const {
+  if (point >= header_.points) throw ParameterError("point " + std::to_string(point) + " is not in the file");
   return stored_group_summaries(impl_->file, header_, committed_, point);
 }
 

@@ -60,11 +60,16 @@ Stats describe(std::vector<double> v) {
 void StatsAccumulator::add(double x) {
   if (std::isnan(x)) return;
   ++count_;
-  const double d = x - mean_;
-  mean_ += d / static_cast<double>(count_);
-  m2_ += d * (x - mean_);
   min_ = std::min(min_, x);
   max_ = std::max(max_, x);
+  if (std::isinf(x)) {
+    ++(x > 0 ? pos_inf_ : neg_inf_);  // kept out of the moments, which they would turn to NaN
+  } else {
+    ++finite_;
+    const double d = x - mean_;
+    mean_ += d / static_cast<double>(finite_);
+    m2_ += d * (x - mean_);
+  }
   if (values_.size() < keep_) {
     values_.push_back(x);
     return;
@@ -83,6 +88,10 @@ Stats StatsAccumulator::stats() const {
   s.count = count_;
   s.mean = mean_;
   s.stddev = count_ > 1 ? std::sqrt(m2_ / static_cast<double>(count_ - 1)) : 0.0;
+  if (pos_inf_ > 0 || neg_inf_ > 0) {  // as describe() gives them
+    s.mean = pos_inf_ > 0 && neg_inf_ > 0 ? kNaN : (pos_inf_ > 0 ? INFINITY : -INFINITY);
+    s.stddev = kNaN;
+  }
   s.min = min_;
   s.max = max_;
   if (values_.empty()) return s;
@@ -199,7 +208,7 @@ struct OrderSearch {
     bin_max.assign(kBins, -std::numeric_limits<double>::infinity());
   }
   void see(double x) {
-    if (x < lo || x > hi) return;
+    if (x < lo || x > hi) return;  // infinities too: lo and hi are finite
     if (collecting()) {
       collected.push_back(x);
       return;
@@ -247,7 +256,8 @@ std::vector<Stats> describe_scanned(const std::vector<TrialField>& fields, const
   const std::size_t nf = fields.size();
   std::vector<Stats> out(nf, empty_stats());
   std::vector<double> sum(nf, 0.0), ss(nf, 0.0);
-  std::vector<std::uint64_t> n(nf, 0);
+  std::vector<std::uint64_t> n(nf, 0), neg_inf(nf, 0), pos_inf(nf, 0);
+  // min and max of the finite values: the order-statistic search works between them
   std::vector<double> mn(nf, std::numeric_limits<double>::infinity()), mx(nf, -std::numeric_limits<double>::infinity());
   scan([&](const TrialRecord& r) {
     for (std::size_t f = 0; f < nf; ++f) {
@@ -255,6 +265,10 @@ std::vector<Stats> describe_scanned(const std::vector<TrialField>& fields, const
       if (std::isnan(x)) continue;
       ++n[f];
       sum[f] += x;
+      if (std::isinf(x)) {
+        ++(x > 0 ? pos_inf[f] : neg_inf[f]);
+        continue;
+      }
       mn[f] = std::min(mn[f], x);
       mx[f] = std::max(mx[f], x);
     }
@@ -265,8 +279,8 @@ std::vector<Stats> describe_scanned(const std::vector<TrialField>& fields, const
     if (n[f] == 0) continue;
     out[f].count = n[f];
     out[f].mean = sum[f] / static_cast<double>(n[f]);
-    out[f].min = mn[f];
-    out[f].max = mx[f];
+    out[f].min = neg_inf[f] > 0 ? -INFINITY : mn[f];
+    out[f].max = pos_inf[f] > 0 ? INFINITY : mx[f];
     std::vector<std::uint64_t> ks;
     for (double p : kQuantiles) {
       const std::uint64_t lo = static_cast<std::uint64_t>(std::floor(p * static_cast<double>(n[f] - 1)));
@@ -278,11 +292,17 @@ std::vector<Stats> describe_scanned(const std::vector<TrialField>& fields, const
     for (std::uint64_t k : ks) {
       OrderSearch s;
       s.k = k;
-      s.lo = mn[f];
-      s.hi = mx[f];
-      s.inside = n[f];
-      s.done = mn[f] == mx[f];
-      s.value = mn[f];
+      if (k < neg_inf[f] || k >= n[f] - pos_inf[f]) {  // the order statistic is an infinity
+        s.done = true;
+        s.value = k < neg_inf[f] ? -INFINITY : INFINITY;
+      } else {  // among the finite values, of which neg_inf[f] infinities lie below
+        s.lo = mn[f];
+        s.hi = mx[f];
+        s.below = neg_inf[f];
+        s.inside = n[f] - neg_inf[f] - pos_inf[f];
+        s.done = mn[f] == mx[f];
+        s.value = mn[f];
+      }
       search[f].push_back(std::move(s));
     }
   }

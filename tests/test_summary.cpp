@@ -72,6 +72,30 @@ TEST(Summary, ScannedHandlesTiesOutliersNaNAndTinySamples) {
   }
 }
 
+// Infinities are legal doubles: the scanned search must place them below and above the finite
+// values exactly as sorting does, and the streaming moments must not turn NaN.
+TEST(Summary, InfinitiesAreOrderedLikeSorting) {
+  auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+  std::vector<double> v(20000);
+  for (std::size_t k = 0; k < v.size(); ++k) v[k] = 1e-9 * static_cast<double>((k * 7919) % 1000);
+  for (std::size_t k = 0; k < 1500; ++k) v[k * 13] = INFINITY;   // 7.5%: above q95
+  for (std::size_t k = 0; k < 300; ++k) v[k * 17 + 1] = -INFINITY;  // 1.5%
+  int passes = 0;
+  const Stats want = describe(v), got = scanned(v, &passes);
+  EXPECT_EQ(want.count, got.count);
+  EXPECT_EQ(got.min, -INFINITY);
+  EXPECT_EQ(got.max, INFINITY);
+  for (double Stats::*q : {&Stats::q05, &Stats::q25, &Stats::median, &Stats::q75, &Stats::q95}) {
+    EXPECT_TRUE(same(want.*q, got.*q)) << want.*q << " vs " << got.*q;
+  }
+  EXPECT_TRUE(std::isnan(got.q95));  // between two +inf: inf + t (inf - inf), as with sorting
+  EXPECT_TRUE(std::isfinite(got.median));
+  StatsAccumulator streamed(2);  // beyond its bound: the streaming moments
+  for (double x : {1.0, static_cast<double>(INFINITY), 2.0, 3.0}) streamed.add(x);
+  EXPECT_EQ(streamed.stats().mean, INFINITY);  // as describe() gives it, not NaN
+  EXPECT_EQ(streamed.stats().min, 1.0);
+}
+
 TEST(Summary, AccumulatorExactUpToItsBoundThenSampled) {
   std::mt19937_64 rng(3);
   std::normal_distribution<double> normal(80e-9, 10e-9);

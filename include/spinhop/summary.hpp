@@ -67,7 +67,7 @@ class StatsAccumulator {
 
  private:
   std::size_t keep_;
-  std::uint64_t count_ = 0;
+  std::uint64_t count_ = 0, finite_ = 0, pos_inf_ = 0, neg_inf_ = 0;
   std::uint64_t rng_ = 0x2545f4914f6cdd1dULL;  // reservoir sampling: fixed seed, reproducible
   double mean_ = 0, m2_ = 0;                   // Welford's running moments
   double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
@@ -83,6 +83,7 @@ class SummaryBuilder {
   std::uint64_t trials() const { return trials_; }
   PointSummary summary(int n) const;
   bool exact_quantiles() const;  // every quantity kept all its values
+  bool exact_time_quantiles() const { return t_.exact(); }  // the time-to-solution ones
 
  private:
   std::uint64_t trials_ = 0, converged_ = 0, undecided_ = 0;

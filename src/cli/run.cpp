@@ -365,7 +365,7 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       ThroughputFigures tp{secs, done / secs, device_updates / secs};
       print_point_summary(s, tp, exp.points() == 1 || p + 1 == exp.points() || interrupted);
-      if (!point_summary.exact_quantiles()) {
+      if (!point_summary.exact_time_quantiles()) {
         std::printf("  (the median above is from a uniform sample of %zu trials%s)\n", kPrintedSummaryKeep,
                     out ? "; /summary in the file is exact" : "");
       }

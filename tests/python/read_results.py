@@ -38,6 +38,9 @@ with h5py.File(path, "r") as f:
         t = t_sol[conv]
         for name, values in (("t_solution", t), ("edp_exact", e * t),
                              ("steps", trials["steps"][:n][sel].astype(float))):
+            if values.size == 0:  # no converged trials: the file stores NaN
+                assert np.isnan(f[f"summary/{name}_median"][p])
+                continue
             for q, key in ((0.05, "q05"), (0.5, "median"), (0.95, "q95")):
                 want = np.quantile(values, q)
                 got = f[f"summary/{name}_{key}"][p]
@@ -48,7 +51,8 @@ with h5py.File(path, "r") as f:
         target = trials["target"][:n]
         for row in range(len(g["point"])):
             sel = (point == g["point"][row]) & (target == g["group"][row])
-            assert np.isclose(success[sel].mean(), g["success_rate"][row]), row
+            if sel.any():
+                assert np.isclose(success[sel].mean(), g["success_rate"][row]), row
             print(f"    point {int(g['point'][row])} group {names[row]}: "
                   f"success {g['success_rate'][row]:.3f}")
 print("summary matches the trials")

@@ -410,16 +410,16 @@ TrialScan point_scan(hid_t f, std::uint64_t point, std::uint64_t start, std::uin
   };
 }
 
-std::vector<GroupSummary> stored_group_summaries(hid_t f, const ResultsHeader& h, std::uint64_t committed,
-                                                 std::uint64_t point) {
-  const auto [start, end] = point_rows(f, committed, point);
+// The summaries of `point` from its stored rows [start, end) (point_rows).
+std::vector<GroupSummary> stored_group_summaries(hid_t f, const ResultsHeader& h, std::uint64_t point,
+                                                 std::uint64_t start, std::uint64_t end) {
   GroupSummaryBuilder b(h, point, 0);  // group summaries report no quantiles: nothing kept
   point_scan(f, point, start, end)([&](const TrialRecord& r) { b.add(r); });
   return b.summaries();
 }
 
-PointSummary stored_point_summary(hid_t f, const ResultsHeader& h, std::uint64_t committed, std::uint64_t point) {
-  const auto [start, end] = point_rows(f, committed, point);
+PointSummary stored_point_summary(hid_t f, const ResultsHeader& h, std::uint64_t point,
+                                  std::uint64_t start, std::uint64_t end) {
   return summarize_scanned(h.point_neurons[point], point_scan(f, point, start, end));
 }
 
@@ -897,10 +897,10 @@ void ResultsWriter::finish() {
   for (std::uint64_t p = 0; p < h.points; ++p) {
     const auto [start, end] = point_rows(impl_->file, committed_, p);
     found += end - start;
-    const PointSummary ps = stored_point_summary(impl_->file, h, committed_, p);
+    const PointSummary ps = stored_point_summary(impl_->file, h, p, start, end);
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c][p] = summary_columns()[c].get(ps);
     if (h.groups > 0) {
-      for (const GroupSummary& g : stored_group_summaries(impl_->file, h, committed_, p)) {
+      for (const GroupSummary& g : stored_group_summaries(impl_->file, h, p, start, end)) {
         for (std::size_t c = 0; c < gcols.size(); ++c) gcols[c].push_back(group_columns()[c].get(g));
       }
     }
@@ -1014,44 +1014,19 @@ std::vector<TrialRecord> ResultsReader::records(std::uint64_t start, std::uint64
 
 PointSummary ResultsReader::point_summary(std::uint64_t point) const {
   if (point >= header_.points) throw ParameterError("point " + std::to_string(point) + " is not in the file");
-  return stored_point_summary(impl_->file, header_, committed_, point);
+  const auto [start, end] = point_rows(impl_->file, committed_, point);
+  return stored_point_summary(impl_->file, header_, point, start, end);
 }
 
 std::vector<GroupSummary> ResultsReader::group_summaries(std::uint64_t point) const {
   if (point >= header_.points) throw ParameterError("point " + std::to_string(point) + " is not in the file");
-  return stored_group_summaries(impl_->file, header_, committed_, point);
-}
-
-std::vector<std::uint32_t> ResultsReader::points() const {
-  std::vector<std::uint32_t> p(committed_);
-  Handle trials = open_group(impl_->file, "trials");
-  h5::read_rows(open_dataset(trials, "point"), H5T_NATIVE_UINT32, 0, committed_, 1, p.data());
-  return p;
+  const auto [start, end] = point_rows(impl_->file, committed_, point);
+  return stored_group_summaries(impl_->file, header_, point, start, end);
 }
 
 std::vector<Trace> ResultsReader::traces() const { return read_traces(impl_->file, header_); }
 
 // --- summaries ---------------------------------------------------------------------------------
-
-std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
-  std::vector<std::vector<TrialRecord>> by_point(h.points);
-  for (const TrialRow& r : rows) {
-    if (r.record.point < h.points) by_point[r.record.point].push_back(r.record);
-  }
-  std::vector<PointSummary> out;
-  for (std::uint64_t p = 0; p < h.points; ++p) out.push_back(summarize(by_point[p], h.point_neurons[p]));
-  return out;
-}
-
-std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows) {
-  std::vector<GroupSummary> out;
-  for (std::uint64_t p = 0; p < h.points; ++p) {
-    GroupSummaryBuilder b(h, p);
-    for (const TrialRow& r : rows) b.add(r.record);
-    for (GroupSummary& g : b.summaries()) out.push_back(std::move(g));
-  }
-  return out;
-}
 
 GroupSummaryBuilder::GroupSummaryBuilder(const ResultsHeader& h, std::uint64_t point, std::size_t keep)
     : h_(h), point_(point), groups_(static_cast<std::size_t>(std::max(h.groups, 0)), SummaryBuilder(keep)),

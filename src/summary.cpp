@@ -131,13 +131,6 @@ void SummaryBuilder::add(const TrialRecord& r) {
   t_sum_ += r.outcome.t_solution;
 }
 
-bool SummaryBuilder::exact_quantiles() const {
-  for (const StatsAccumulator* a : {&acc_, &steps_, &cut_, &gap_, &hcut_, &t_, &ee_, &ep_, &edp_e_, &edp_p_}) {
-    if (!a->exact()) return false;
-  }
-  return true;
-}
-
 PointSummary SummaryBuilder::summary(int n) const {
   PointSummary ps;
   ps.trials = trials_;

@@ -112,7 +112,6 @@ class ResultsReader {
   // summaries carry counts, rates, means, min and max but no quantiles.
   PointSummary point_summary(std::uint64_t point) const;
   std::vector<GroupSummary> group_summaries(std::uint64_t point) const;
-  std::vector<std::uint32_t> points() const;  // the point of every committed row
   std::vector<Trace> traces() const;
 
  private:
@@ -134,10 +133,6 @@ ResultsContent read_results(const std::string& path, bool with_traces = false);
 
 // Reads just the header (fast).
 ResultsHeader read_results_header(const std::string& path);
-
-// Summaries of a set of rows in memory, per point (and per group of a point).
-std::vector<PointSummary> summarize_points(const ResultsHeader& h, const std::vector<TrialRow>& rows);
-std::vector<GroupSummary> summarize_groups(const ResultsHeader& h, const std::vector<TrialRow>& rows);
 
 // The group summaries of one point, its trials fed one at a time (grouped by `target`); each
 // group's quantities keep at most `keep` values (SummaryBuilder).

@@ -82,7 +82,6 @@ class SummaryBuilder {
   void add(const TrialRecord& r);
   std::uint64_t trials() const { return trials_; }
   PointSummary summary(int n) const;
-  bool exact_quantiles() const;  // every quantity kept all its values
   bool exact_time_quantiles() const { return t_.exact(); }  // the time-to-solution ones
 
  private:

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "spinhop/model.hpp"
-#include "spinhop/network.hpp"
+#include "spinhop/physics/network.hpp"
 
 using namespace spinhop;
 

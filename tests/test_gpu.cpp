@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "helpers.hpp"
-#include "network_kernel.cuh"
+#include "backends/cuda/network_kernel.cuh"
 #include "spinhop/experiment.hpp"
 
 using namespace spinhop;

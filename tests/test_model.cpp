@@ -3,7 +3,7 @@
 
 #include "spinhop/energy_model.hpp"
 #include "spinhop/errors.hpp"
-#include "spinhop/network.hpp"
+#include "spinhop/physics/network.hpp"
 
 using namespace spinhop;
 

@@ -33,7 +33,7 @@
 #include <memory>
 #include <sstream>
 
-#include "cpu_network.hpp"
+#include "backends/cpu/cpu_network.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/netlist.hpp"
 #include "spinhop/runner.hpp"

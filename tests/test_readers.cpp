@@ -15,7 +15,7 @@
 #include "spinhop/errors.hpp"
 #include "spinhop/graph.hpp"
 #include "spinhop/pbm.hpp"
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/rng.hpp"
 
 using namespace spinhop;
 namespace fs = std::filesystem;

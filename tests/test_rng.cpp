@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/rng.hpp"
 
 using namespace spinhop;
 

@@ -7,10 +7,33 @@
 #include <string>
 #include <vector>
 
-#include "spinhop/outcome.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "spinhop/physics/outcome.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop {
+
+// The outcomes of a batch of consecutive trials of one sweep point.
+struct BatchOutcome {
+  int n = 0;                 // neurons
+  int words = 0;             // 64-bit words per trial for the final state
+  std::vector<NetworkOutcome> trials;
+  std::vector<std::uint64_t> state;      // [trial][words]: bit j = soma j read as 1
+  std::vector<std::uint64_t> undecided;  // [trial][words]: bit j = soma j undecided
+
+  void resize(int neurons, std::size_t count) {
+    n = neurons;
+    words = (neurons + 63) / 64;
+    trials.assign(count, NetworkOutcome{});
+    state.assign(count * static_cast<std::size_t>(words), 0);
+    undecided.assign(count * static_cast<std::size_t>(words), 0);
+  }
+  bool bit(std::size_t t, int j) const {
+    return (state[t * words + static_cast<std::size_t>(j >> 6)] >> (j & 63)) & 1u;
+  }
+  bool is_undecided(std::size_t t, int j) const {
+    return (undecided[t * words + static_cast<std::size_t>(j >> 6)] >> (j & 63)) & 1u;
+  }
+};
 
 enum class Precision { Float, Double };
 const char* to_string(Precision p);

@@ -13,7 +13,7 @@
 #include "spinhop/hopfield.hpp"
 #include "spinhop/model.hpp"
 #include "spinhop/tasks.hpp"
-#include "spinhop/variation.hpp"
+#include "spinhop/physics/variation.hpp"
 
 namespace spinhop {
 

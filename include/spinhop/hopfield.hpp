@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/rng.hpp"
 
 namespace spinhop {
 

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "spinhop/variation.hpp"
+#include "spinhop/physics/variation.hpp"
 
 namespace spinhop {
 

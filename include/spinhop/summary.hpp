@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "spinhop/outcome.hpp"
+#include "spinhop/physics/outcome.hpp"
 #include "spinhop/tasks.hpp"
 
 namespace spinhop {

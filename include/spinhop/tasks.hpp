@@ -11,8 +11,8 @@
 #include "spinhop/graph.hpp"
 #include "spinhop/model.hpp"
 #include "spinhop/pbm.hpp"
-#include "spinhop/task.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "spinhop/physics/task.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop {
 

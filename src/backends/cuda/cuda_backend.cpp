@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cuda_check.hpp"
-#include "network_kernel.cuh"
+#include "backends/cuda/cuda_check.hpp"
+#include "backends/cuda/network_kernel.cuh"
 #include "spinhop/backend.hpp"
 #include "spinhop/errors.hpp"
 

@@ -5,8 +5,8 @@
 #include <thrust/execution_policy.h>
 #include <thrust/transform_scan.h>
 
-#include "cuda_check.hpp"
-#include "network_kernel.cuh"
+#include "backends/cuda/cuda_check.hpp"
+#include "backends/cuda/network_kernel.cuh"
 
 namespace spinhop::cuda {
 

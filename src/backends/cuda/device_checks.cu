@@ -4,10 +4,10 @@
 
 #include <vector>
 
-#include "cuda_check.hpp"
-#include "network_kernel.cuh"
-#include "spinhop/rng.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "backends/cuda/cuda_check.hpp"
+#include "backends/cuda/network_kernel.cuh"
+#include "spinhop/physics/rng.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop::cuda {
 

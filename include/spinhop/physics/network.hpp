@@ -4,9 +4,9 @@
 // gives each row to a thread; both call these functions in the same order.
 #pragma once
 
-#include "spinhop/circuit.hpp"
-#include "spinhop/device.hpp"
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/circuit.hpp"
+#include "spinhop/physics/device.hpp"
+#include "spinhop/physics/rng.hpp"
 
 namespace spinhop {
 

@@ -6,7 +6,7 @@
 // over its row (all i), an axon bus i drives its column (all j).
 #pragma once
 
-#include "spinhop/hd.hpp"
+#include "spinhop/physics/hd.hpp"
 
 namespace spinhop {
 

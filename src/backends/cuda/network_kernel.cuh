@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "spinhop/outcome.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "spinhop/physics/outcome.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop::cuda {
 

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "spinhop/outcome.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "spinhop/physics/outcome.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop {
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "spinhop/errors.hpp"
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/rng.hpp"
 
 namespace spinhop {
 namespace {

@@ -3,8 +3,8 @@
 // value = nominal * (1 + sigma * z), z ~ N(0, 1), truncated to physical values by redrawing.
 #pragma once
 
-#include "spinhop/device.hpp"
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/device.hpp"
+#include "spinhop/physics/rng.hpp"
 
 namespace spinhop {
 

@@ -3,9 +3,9 @@
 // loops over them and the CUDA kernel gives them to threads; both produce the same bits.
 #pragma once
 
-#include "spinhop/network.hpp"
-#include "spinhop/task.hpp"
-#include "spinhop/variation.hpp"
+#include "spinhop/physics/network.hpp"
+#include "spinhop/physics/task.hpp"
+#include "spinhop/physics/variation.hpp"
 
 namespace spinhop {
 

@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "worker_pool.hpp"
+#include "run/worker_pool.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Waveforms of single trials, recorded from the CPU reference (bit-identical to the GPU's).
 #include <vector>
 
-#include "cpu_network.hpp"
+#include "backends/cpu/cpu_network.hpp"
 #include "spinhop/results_file.hpp"
 
 namespace spinhop {

@@ -3,7 +3,7 @@
 // loop and the CUDA kernel.
 #pragma once
 
-#include "spinhop/hd.hpp"
+#include "spinhop/physics/hd.hpp"
 
 namespace spinhop {
 

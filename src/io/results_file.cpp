@@ -28,7 +28,7 @@
 #include <map>
 #include <set>
 
-#include "h5.hpp"
+#include "io/h5.hpp"
 #include "spinhop/errors.hpp"
 
 namespace spinhop {

@@ -1,4 +1,4 @@
-#include "cpu_network.hpp"
+#include "backends/cpu/cpu_network.hpp"
 
 #include <algorithm>
 

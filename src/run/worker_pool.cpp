@@ -1,4 +1,4 @@
-#include "worker_pool.hpp"
+#include "run/worker_pool.hpp"
 
 namespace spinhop {
 

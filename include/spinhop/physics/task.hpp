@@ -3,7 +3,7 @@
 // task, the trial's key and the neuron or device index, evaluated where the trial runs.
 #pragma once
 
-#include "spinhop/rng.hpp"
+#include "spinhop/physics/rng.hpp"
 
 namespace spinhop {
 

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "cuda_check.hpp"
-#include "network_kernel.cuh"
-#include "spinhop/network.hpp"
-#include "spinhop/trial_setup.hpp"
+#include "backends/cuda/cuda_check.hpp"
+#include "backends/cuda/network_kernel.cuh"
+#include "spinhop/physics/network.hpp"
+#include "spinhop/physics/trial_setup.hpp"
 
 namespace spinhop::cuda {
 

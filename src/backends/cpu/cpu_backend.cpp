@@ -4,10 +4,10 @@
 #include <sstream>
 #include <thread>
 
-#include "cpu_network.hpp"
+#include "backends/cpu/cpu_network.hpp"
 #include "spinhop/backend.hpp"
 #include "spinhop/errors.hpp"
-#include "worker_pool.hpp"
+#include "run/worker_pool.hpp"
 
 namespace spinhop {
 

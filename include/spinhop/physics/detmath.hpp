@@ -6,7 +6,7 @@
 // Monte-Carlo draw needs; speed is irrelevant (they run once per drawn parameter, not per step).
 #pragma once
 
-#include "spinhop/hd.hpp"
+#include "spinhop/physics/hd.hpp"
 
 namespace spinhop::detmath {
 

@@ -8,8 +8,8 @@
 // The purposes form one registry (Stream below); a and b are documented per purpose.
 #pragma once
 
-#include "spinhop/detmath.hpp"
-#include "spinhop/hd.hpp"
+#include "spinhop/physics/detmath.hpp"
+#include "spinhop/physics/hd.hpp"
 
 namespace spinhop {
 

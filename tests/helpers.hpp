@@ -62,12 +62,15 @@ class CustomPatternTask final : public Task {
   int neurons() const override { return n_; }
   TaskSpec spec(const ModelParams& m) const override {
     TaskSpec t;
-    t.kind = TaskKind::Images;
     t.n = n_;
-    t.patterns = p_;
     t.w = m.w;
-    t.image_words = words_.data();
+    t.groups = p_;
+    t.weights = WeightSource::HebbianStored;
+    t.patterns = p_;
+    t.pattern_words = words_.data();
+    t.inputs = InputSource::StoredDistorted;
     if (!inputs_.empty()) {
+      t.inputs = InputSource::Rows;
       t.input_words = inputs_.data();
       t.input_count = static_cast<int>(inputs_.size() / ((n_ + 63) / 64));
     }

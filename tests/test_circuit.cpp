@@ -70,8 +70,9 @@ void check_network(int n, bool loading, unsigned seed) {
   ModelParams m;
   // random device states and per-device parameters (variation), random synapse voltages
   const int nn = n * n;
-  std::vector<double> x(nn), w(nn, 0.0), g_ap(nn), dg(nn), x_lo(nn), inv_w(nn), len(nn), kg(nn),
-      leak(nn), rm(nn);
+  std::vector<double> x(nn), w(nn, 0.0), rm(nn), store(static_cast<std::size_t>(kDeviceFields) * nn);
+  DeviceArrays<double> params;
+  params.carve(store.data(), static_cast<std::size_t>(nn));
   std::vector<double> v_dw(n), v_in(n), g_bus(n, 0.0), g_soma_track(n);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
@@ -81,8 +82,7 @@ void check_network(int n, bool loading, unsigned seed) {
       p.r_ap *= rel(rng);
       p.r_m *= rel(rng);
       const DeviceParams<double> q = integrator_params<double>(p, m.k_prefactor());
-      g_ap[d] = q.g_ap; dg[d] = q.dg; x_lo[d] = q.x_lo; inv_w[d] = q.inv_w;
-      len[d] = q.len; kg[d] = q.kg; leak[d] = q.leak;
+      params.store(d, q);
       rm[d] = p.r_m;
       x[d] = pos(rng);
       if (i != j) w[d] = 0.1 * sign(rng);
@@ -98,8 +98,7 @@ void check_network(int n, bool loading, unsigned seed) {
   NetworkView<double> net;
   net.n = n; net.w = w.data(); net.v_dw = v_dw.data(); net.v_in = v_in.data();
   net.g_bus = g_bus.data(); net.g_soma_track = g_soma_track.data();
-  net.g_ap = g_ap.data(); net.dg = dg.data(); net.x_lo = x_lo.data(); net.inv_w = inv_w.data();
-  net.len = len.data(); net.kg = kg.data(); net.leak = leak.data();
+  net.params = params.as_const();
 
   // closed forms, as the integrator evaluates them
   std::vector<double> vb(n), vd(n);

@@ -52,10 +52,21 @@ TEST(Device, ClampsAtBothTrackEnds) {
 
 TEST(Device, MotionTimeInsideAStep) {
   const DeviceParams<double> p = kModel.axon_device<double>();
-  EXPECT_EQ(wall_motion_time(p, 50e-9, 10.0, 1e-3, 1e-9), 1e-9);             // moves all step
-  EXPECT_NEAR(wall_motion_time(p, 95e-9, 10.0, 1e-3, 1e-9), 0.5e-9, 1e-21);  // arrives halfway
-  EXPECT_NEAR(wall_motion_time(p, 2e-9, -8.0, 1e-3, 1e-9), 0.25e-9, 1e-21);
-  EXPECT_EQ(wall_motion_time(p, 0.0, -8.0, 1e-3, 1e-9), 0.0);                // pinned
+  auto end_of = [&](double x, double v) {
+    return motion_end_time(wall_motion_end(p, x, v, 1e-3, 1e-9), 1e-9);
+  };
+  EXPECT_EQ(end_of(50e-9, 10.0), 1e-9);             // moves all step
+  EXPECT_NEAR(end_of(95e-9, 10.0), 0.5e-9, 1e-21);  // arrives halfway
+  EXPECT_NEAR(end_of(2e-9, -8.0), 0.25e-9, 1e-21);
+  EXPECT_EQ(end_of(0.0, -8.0), 0.0);                // pinned
+  EXPECT_EQ(end_of(100e-9, 8.0), 0.0);              // pinned at the other end
+  EXPECT_EQ(end_of(50e-9, 5e-4), 0.0);              // slower than v_tol
+  // several walls: the latest end wins; one moving throughout makes it the whole step
+  const double a = wall_motion_end(p, 95e-9, 10.0, 1e-3, 1e-9);
+  const double b = wall_motion_end(p, 2e-9, -8.0, 1e-3, 1e-9);
+  const double c = wall_motion_end(p, 50e-9, 1.0, 1e-3, 1e-9);
+  EXPECT_NEAR(motion_end_time(std::max(a, b), 1e-9), 0.5e-9, 1e-21);
+  EXPECT_EQ(motion_end_time(std::max(std::max(a, b), c), 1e-9), 1e-9);
 }
 
 TEST(Device, ReadOutWithUndecidedBand) {

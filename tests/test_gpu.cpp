@@ -101,7 +101,8 @@ TEST(Gpu, PhiloxKnownAnswersOnDevice) {
     for (int i = 0; i < 4; ++i) EXPECT_EQ(out[k][i], expect[k][i]);
 }
 
-// Patterns, inputs, synapse voltages and every variation draw, bit for bit.
+// The kernels' own trial build (patterns, inputs, synapse voltages, every variation draw) against
+// the CPU's, bit for bit, in both precisions.
 TEST(Gpu, TrialSetupIdenticalToCpu) {
   REQUIRE_GPU_OR_SKIP();
   ModelParams m;
@@ -109,25 +110,33 @@ TEST(Gpu, TrialSetupIdenticalToCpu) {
   sig.r_p = sig.r_ap = sig.r_m = sig.area = sig.length = sig.mtj_width = sig.mtj_position =
       sig.leak = 0.1;
   sig.w = sig.v_dw = sig.v_c = 0.05;
-  for (int n : {3, 10, 60}) {
-    RecallTask task(n, 2);
-    const PointSpec spec = make_point_spec(m, sig, task.spec(m), 77, 1000);
-    const std::size_t nn = static_cast<std::size_t>(n) * n;
-    std::vector<double> w(nn), v_in(n), v_dw(n), params(7 * nn);
-    for (std::uint64_t local : {0ull, 5ull, 123456ull}) {
-      cuda::setup_on_device(spec, false, local, w.data(), v_in.data(), v_dw.data(), params.data());
-      const TrialKey key = spec.key_of(local);
-      std::vector<std::uint64_t> words(n);
-      for (int j = 0; j < n; ++j) words[j] = pattern_word(spec.task, key, j);
-      for (int j = 0; j < n; ++j) {
-        EXPECT_EQ(v_in[j], neuron_v_in(spec, key, j, input_bit(spec.task, key, local, j, false)));
-        EXPECT_EQ(v_dw[j], neuron_v_dw(spec, key, j));
-        for (int i = 0; i < n; ++i) {
-          const int d = i * n + j;
-          EXPECT_EQ(w[d], device_w(spec, key, local, i, j, words[i], words[j]));
-          const PhysicalDevice p = device_physical(spec, key, i, j);
-          const double vals[7] = {p.r_p, p.r_ap, p.r_m, p.area, p.length, p.mtj_width, p.leak};
-          for (int q = 0; q < 7; ++q) ASSERT_EQ(params[q * nn + d], vals[q]) << n << " " << d << " " << q;
+  for (bool dbl : {false, true}) {
+    for (int n : {3, 10, 60}) {
+      RecallTask task(n, 2);
+      const PointSpec spec = make_point_spec(m, sig, task.spec(m), 77, 1000);
+      const std::size_t nn = static_cast<std::size_t>(n) * n;
+      std::vector<double> w(nn), v_in(n), v_dw(n), params(kDeviceFields * nn);
+      for (std::uint64_t local : {0ull, 5ull, 123456ull}) {
+        cuda::setup_on_device(spec, dbl, local, w.data(), v_in.data(), v_dw.data(), params.data());
+        const TrialCircuit c = rebuild_circuit(spec, local, true);
+        auto real = [&](double v) { return dbl ? v : static_cast<double>(static_cast<float>(v)); };
+        for (int j = 0; j < n; ++j) {
+          EXPECT_EQ(v_in[j], real(c.v_in[j]));
+          EXPECT_EQ(v_dw[j], real(c.v_dw[j]));
+          for (int i = 0; i < n; ++i) {
+            const int d = i * n + j;
+            EXPECT_EQ(w[d], real(c.w[d]));
+            const DeviceParams<double> q =
+                integrator_params<double>(c.devices[d], spec.k_prefactor, spec.integ.i_depin);
+            const DeviceParams<float> qf =
+                integrator_params<float>(c.devices[d], spec.k_prefactor, spec.integ.i_depin);
+            int f = 0;
+#define SPINHOP_CHECK_FIELD(name, unit, meaning)                                          \
+  ASSERT_EQ(params[(f++) * nn + d], dbl ? q.name : static_cast<double>(qf.name))          \
+      << #name << " n=" << n << " d=" << d;
+            SPINHOP_DEVICE_FIELDS(SPINHOP_CHECK_FIELD)
+#undef SPINHOP_CHECK_FIELD
+          }
         }
       }
     }

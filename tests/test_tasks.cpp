@@ -94,10 +94,10 @@ TEST(MaxCutTask, WeightedEdgesScaleTheEdgeSynapse) {
   g.edges = {{0, 1, 2.0}, {1, 2, 0.0}};
   MaxCutTask task({g}, 1.05);
   const TaskSpec t = task.spec(m);
-  EXPECT_DOUBLE_EQ(t.graph_weights[0 * 3 + 1], -1.05 * 0.1 * 2.0);
-  EXPECT_DOUBLE_EQ(t.graph_weights[1 * 3 + 2], 0.0);  // an edge of weight 0 is still an edge
-  EXPECT_DOUBLE_EQ(t.graph_weights[0 * 3 + 2], 0.1);  // a non-edge gets +W
-  EXPECT_DOUBLE_EQ(t.graph_weights[1 * 3 + 1], 0.0);
+  EXPECT_DOUBLE_EQ(t.matrices[0 * 3 + 1], -1.05 * 0.1 * 2.0);
+  EXPECT_DOUBLE_EQ(t.matrices[1 * 3 + 2], 0.0);  // an edge of weight 0 is still an edge
+  EXPECT_DOUBLE_EQ(t.matrices[0 * 3 + 2], 0.1);  // a non-edge gets +W
+  EXPECT_DOUBLE_EQ(t.matrices[1 * 3 + 1], 0.0);
 }
 
 // sigma 0 is nominal (tested in Recall.PerDevicePathWithZeroSigmaEqualsNominal); sigma > 0 gives

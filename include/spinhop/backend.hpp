@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "spinhop/physics/outcome.hpp"
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/trial.hpp"
 
 namespace spinhop {
 
@@ -86,13 +86,16 @@ class Backend {
 };
 
 struct BackendOptions {
-  std::string kind = "auto";  // auto | cpu | cuda
+  std::string kind = "auto";  // auto | cpu | cuda | cpu-rows
   int threads = 0;            // CPU worker threads; 0 = all hardware threads
   int device = 0;             // CUDA device ordinal
   std::vector<int> devices;   // several CUDA devices in one process (overrides device)
 };
 
 std::unique_ptr<Backend> make_cpu_backend(int threads);
+// The CUDA kernels' thread-per-row algorithm run on the CPU (slow; for verifying that code path
+// on machines without a GPU): --backend cpu-rows.
+std::unique_ptr<Backend> make_rows_backend(int threads);
 // Throws BackendError when spinhop was built without CUDA or no usable GPU is present.
 std::unique_ptr<Backend> make_cuda_backend(int device);
 // Whether a CUDA backend could run here (compiled in and a device present).

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/trial.hpp"
 
 namespace spinhop {
 

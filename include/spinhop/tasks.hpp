@@ -12,9 +12,11 @@
 #include "spinhop/model.hpp"
 #include "spinhop/pbm.hpp"
 #include "spinhop/physics/task.hpp"
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/trial.hpp"
 
 namespace spinhop {
+
+enum class TaskKind : int { Recall = 0, Images = 1, MaxCut = 2 };
 
 // Task-specific scores of one trial. Fields a task does not use keep their defaults (-1 / NaN).
 struct TrialScore {
@@ -127,12 +129,14 @@ class MaxCutTask final : public Task {
   mutable double weights_w_ = -1;
 };
 
-// The trial's synapse voltages (with source errors) and input bits as the backends build them,
-// for baselines computed on the host.
+// One trial's circuit as the backends build it (trial.hpp's phases), for host-side baselines and
+// the SPICE export: every source with its error and every device's own parameters.
 struct TrialCircuit {
   std::vector<double> w;             // [n*n], w[i*n + j] onto dendrite j from neuron i [V]
   std::vector<std::uint8_t> input;   // loaded bits
+  std::vector<double> v_in, v_dw;    // [n] input and soma-to-axon sources [V]
+  std::vector<PhysicalDevice> devices;  // [n*n], device (i, j) at i*n + j (with_devices only)
 };
-TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local);
+TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local, bool with_devices = false);
 
 }  // namespace spinhop

@@ -170,7 +170,7 @@ void add_control_options(CLI::App& app, RunControl& r) {
   app.add_option("--trace-axons", r.trace_axons,
                  "axons to trace as i:j (neuron i's axon onto dendrite j); default neuron 0's")
       ->group(g);
-  app.add_option("--backend", r.backend, "auto (GPU if usable), cpu or cuda")->group(g)->capture_default_str();
+  app.add_option("--backend", r.backend, "auto (GPU if usable), cpu, cuda, or cpu-rows (the GPU's algorithm on the CPU, for checks)")->group(g)->capture_default_str();
   app.add_option("--device", r.device, "CUDA device ordinal")->group(g)->capture_default_str();
   app.add_option("--devices", r.devices, "several CUDA devices in one process, e.g. 0,1,2,3")
       ->group(g)->delimiter(',');

@@ -31,15 +31,13 @@ std::string num(double v) {
   return buf;
 }
 
-const char* task_name(TaskKind k) {
+const char* weights_name(WeightSource k) {
   switch (k) {
-    case TaskKind::Recall: return "recall";
-    case TaskKind::Images: return "images";
-    case TaskKind::MaxCut: return "maxcut";
+    case WeightSource::HebbianRandom: return "Hebbian, random patterns";
+    case WeightSource::HebbianStored: return "Hebbian, stored patterns";
+    default: return "a weight matrix";
   }
-  return "?";
 }
-
 // The subcircuit parameters of one device, in the netlist's units.
 struct SubcktParams {
   double rp, rap, rm;  // [ohm]
@@ -137,7 +135,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   }
   const int n = spec.task.n;
   const TrialKey key = spec.key_of(local);
-  const TrialCircuit circuit = rebuild_circuit(spec, local);
+  const TrialCircuit circuit = rebuild_circuit(spec, local, true);
 
   double t_stop = opt.t_stop;
   std::string stop_why = "given";
@@ -160,7 +158,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   std::ostringstream o;
   o << "* " << (opt.title.empty() ? "spinhop trial" : opt.title) << "\n";
   o << "* spinhop: trial " << local << " of a point (seed " << spec.seed << ", global trial "
-    << spec.trial_base + local << "), task " << task_name(spec.task.kind) << ", N = " << n
+    << spec.trial_base + local << "), weights: " << weights_name(spec.task.weights) << ", N = " << n
     << " neurons, " << n * n << " DW-MTJs\n";
   o << "* variation: devices " << (spec.sigma.devices_varied() ? "varied" : "nominal")
     << ", sources " << (spec.sigma.w > 0 || spec.sigma.v_dw > 0 || spec.sigma.v_c > 0 ? "varied" : "nominal")
@@ -192,11 +190,11 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
     const std::string sj = std::to_string(j);
     const bool bit = circuit.input[static_cast<std::size_t>(j)] != 0;
     o << "* ---- neuron " << j << " (input bit " << (bit ? 1 : 0) << ") ----\n";
-    o << "Vdw" << sj << " vdw" << sj << " 0 DC " << num(neuron_v_dw(spec, key, j)) << "\n";
-    o << "Vin" << sj << " in" << sj << " 0 DC " << num(neuron_v_in(spec, key, j, bit)) << "\n";
+    o << "Vdw" << sj << " vdw" << sj << " 0 DC " << num(circuit.v_dw[static_cast<std::size_t>(j)]) << "\n";
+    o << "Vin" << sj << " in" << sj << " 0 DC " << num(circuit.v_in[static_cast<std::size_t>(j)]) << "\n";
     o << "Bsw" << sj << " in" << sj << " d" << sj
       << " I = {gsw} * max(0, 1 - v(ld)) * (v(in" << sj << ") - v(d" << sj << "))\n";
-    const SubcktParams ps = subckt_params(device_physical(spec, key, j, j), spec.k_prefactor);
+    const SubcktParams ps = subckt_params(circuit.devices[static_cast<std::size_t>(j) * n + j], spec.k_prefactor);
     o << "* soma: track d" << sj << " -> 0, MTJ vdw" << sj << " -> a" << sj << "\n";
     o << "Xs" << sj << " d" << sj << " 0 vdw" << sj << " a" << sj << " xs" << sj << " vs" << sj
       << " dwmtj_soma" << param_overrides(ps, soma_nom) << "\n";
@@ -206,7 +204,7 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
       // device (j, i): neuron j's axon onto dendrite i
       const std::string ji = sj + "_" + std::to_string(i);
       const double w = circuit.w[static_cast<std::size_t>(j) * n + i];
-      const SubcktParams pa = subckt_params(device_physical(spec, key, j, i), spec.k_prefactor);
+      const SubcktParams pa = subckt_params(circuit.devices[static_cast<std::size_t>(j) * n + i], spec.k_prefactor);
       o << "Vw" << ji << " w" << ji << " 0 DC " << num(w) << "\n";
       o << "Xa" << ji << " a" << sj << " 0 w" << ji << " d" << i << " xa" << ji << " va" << ji
         << " dwmtj_axon" << param_overrides(pa, axon_nom) << "\n";

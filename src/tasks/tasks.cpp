@@ -52,10 +52,11 @@ RecallTask::RecallTask(int neurons, int patterns) : n_(neurons), p_(patterns) {
 
 TaskSpec RecallTask::spec(const ModelParams& m) const {
   TaskSpec t;
-  t.kind = TaskKind::Recall;
   t.n = n_;
-  t.patterns = p_;
   t.w = m.w;
+  t.weights = WeightSource::HebbianRandom;
+  t.patterns = p_;
+  t.inputs = InputSource::RandomBits;
   return t;
 }
 
@@ -107,18 +108,20 @@ ImagesTask::ImagesTask(std::vector<Image> images, double distortion)
 
 TaskSpec ImagesTask::spec(const ModelParams& m) const {
   TaskSpec t;
-  t.kind = TaskKind::Images;
   t.n = n_;
-  t.patterns = static_cast<int>(images_.size());
   t.w = m.w;
-  t.image_words = words_.data();
+  t.groups = static_cast<int>(images_.size());
+  t.weights = WeightSource::HebbianStored;
+  t.patterns = static_cast<int>(images_.size());
+  t.pattern_words = words_.data();
+  t.inputs = InputSource::StoredDistorted;
   t.flips = flips_;
   return t;
 }
 
 TrialScore ImagesTask::score(const PointSpec& spec, std::uint64_t local,
                              const std::uint64_t* state, const std::uint64_t* undecided) const {
-  const int image = image_of_trial(spec.task, local);
+  const int image = group_of_trial(spec.task, local);
   const PatternMatch m =
       best_pattern_match(words_, static_cast<int>(images_.size()), n_, state, undecided, image);
   TrialScore s;
@@ -177,18 +180,19 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
     weights_w_ = m.w;
   }
   TaskSpec t;
-  t.kind = TaskKind::MaxCut;
   t.n = n_;
-  t.patterns = 0;
   t.w = m.w;
-  t.graph_weights = weights_.data();
-  t.graphs = static_cast<int>(graphs_.size());
+  t.groups = static_cast<int>(graphs_.size());
+  t.weights = WeightSource::Matrix;
+  t.patterns = 0;
+  t.matrices = weights_.data();
+  t.inputs = InputSource::AllOff;
   return t;
 }
 
 TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
                              const std::uint64_t* state, const std::uint64_t* undecided) const {
-  const int g = graph_of_trial(spec.task, local);
+  const int g = group_of_trial(spec.task, local);
   const Graph& graph = graphs_[static_cast<std::size_t>(g)];
   std::vector<std::uint8_t> side(static_cast<std::size_t>(n_));
   int decided = 0;
@@ -210,28 +214,40 @@ TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
 
 // --- host-side rebuild of a trial's circuit --------------------------------------------------------
 
-TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local) {
+TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local, bool with_devices) {
   const int n = spec.task.n;
+  const std::size_t nn = static_cast<std::size_t>(n) * n;
   const TrialKey key = spec.key_of(local);
-  TrialCircuit c;
   std::vector<std::uint64_t> words(static_cast<std::size_t>(n));
   std::vector<std::uint32_t> keys(static_cast<std::size_t>(n));
-  for (int j = 0; j < n; ++j) words[static_cast<std::size_t>(j)] = pattern_word(spec.task, key, j);
-  if (spec.task.kind == TaskKind::Images) {
-    for (int j = 0; j < n; ++j) keys[static_cast<std::size_t>(j)] = distortion_key(key, j);
-  }
-  c.input.resize(static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) {
-    const bool flipped = spec.task.kind == TaskKind::Images &&
-                         pixel_flipped(keys.data(), n, spec.task.flips, j);
-    c.input[static_cast<std::size_t>(j)] = input_bit(spec.task, key, local, j, flipped) ? 1 : 0;
+    const NeuronSeed seed = neuron_seed(spec, key, j);
+    words[static_cast<std::size_t>(j)] = seed.word;
+    keys[static_cast<std::size_t>(j)] = seed.key;
   }
-  c.w.resize(static_cast<std::size_t>(n) * n);
+  TrialCircuit c;
+  c.input.resize(static_cast<std::size_t>(n));
+  c.v_in.resize(static_cast<std::size_t>(n));
+  c.v_dw.resize(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) {
+    const NeuronSources src = neuron_sources(spec, key, local, j, keys.data());
+    c.input[static_cast<std::size_t>(j)] = src.input ? 1 : 0;
+    c.v_in[static_cast<std::size_t>(j)] = src.v_in;
+    c.v_dw[static_cast<std::size_t>(j)] = src.v_dw;
+  }
+  c.w.resize(nn);
+  if (with_devices) c.devices.resize(nn);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
-      c.w[static_cast<std::size_t>(i) * n + j] =
-          device_w(spec, key, local, i, j, words[static_cast<std::size_t>(i)],
-                   words[static_cast<std::size_t>(j)]);
+      const std::size_t d = static_cast<std::size_t>(i) * n + j;
+      if (with_devices) {
+        const DeviceSetup ds = device_setup(spec, key, local, i, j, words.data());
+        c.w[d] = ds.w;
+        c.devices[d] = ds.phys;
+      } else {
+        c.w[d] = device_w(spec, key, local, i, j, words[static_cast<std::size_t>(i)],
+                          words[static_cast<std::size_t>(j)]);  // the part of device_setup() needed
+      }
     }
   }
   return c;

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "spinhop/physics/hd.hpp"
+
 namespace spinhop {
 
 struct NetworkOutcome {
@@ -13,5 +15,11 @@ struct NetworkOutcome {
   int converged = 0;      // 1 if every wall stopped before t_max
   int undecided = 0;      // somas read neither 0 nor 1
 };
+
+// The read-out is bit-packed: bit j of word j / 64 is soma j. words_for(n) words per trial.
+SPINHOP_HD int words_for(int n) { return (n + 63) / 64; }
+SPINHOP_HD int word_of(int j) { return j >> 6; }
+SPINHOP_HD std::uint64_t bit_of(int j) { return std::uint64_t{1} << (j & 63); }
+SPINHOP_HD bool test_bit(const std::uint64_t* words, int j) { return (words[word_of(j)] & bit_of(j)) != 0; }
 
 }  // namespace spinhop

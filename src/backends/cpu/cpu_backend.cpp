@@ -96,12 +96,13 @@ std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {
     return make_backend(one);
   }
   if (opt.kind == "cpu") return make_cpu_backend(opt.threads);
+  if (opt.kind == "cpu-rows") return make_rows_backend(opt.threads);
   if (opt.kind == "cuda") return make_cuda_backend(opt.device);
   if (opt.kind == "auto") {
     if (cuda_available()) return make_cuda_backend(opt.device);
     return make_cpu_backend(opt.threads);
   }
-  throw ParameterError("invalid --backend '" + opt.kind + "': must be auto, cpu or cuda");
+  throw ParameterError("invalid --backend '" + opt.kind + "': must be auto, cpu, cuda or cpu-rows");
 }
 
 void Backend::submit(const PointSpec& spec, Precision precision, std::uint64_t first,

@@ -4,98 +4,69 @@
 
 namespace spinhop {
 
-// What a step of the Extras path needs to draw thermal kicks.
-struct KickContext {
-  TrialKey key;
-  long long step;
-  double scale;  // rms kick of this step [m]; 0 = no noise
-};
-
 namespace {
 
-// Device parameters with the nominal/varied choice made at compile time. Same values as
-// device_at().
-template <class Real, bool Varied>
-inline DeviceParams<Real> params_at(const NetworkView<Real>& v, int d, bool is_soma) {
-  if constexpr (Varied) {
-    return device_at(v, d, is_soma);
-  } else {
-    return is_soma ? v.soma_nominal : v.axon_nominal;
-  }
-}
-
-// Velocity as the step sees it: plain (fast path) or with the depinning threshold.
-template <class Real, bool Extras>
-inline Real velocity(const DeviceParams<Real>& p, Real v_track) {
-  if constexpr (Extras) {
-    return wall_velocity_pinned(p, v_track);
-  } else {
-    return wall_velocity(p, v_track);
-  }
-}
-
-// Moves one wall by one step of dt; thermal kick on the Extras path.
-template <class Real, bool Extras>
-inline Real step_wall(const DeviceParams<Real>& p, Real x, Real v_track, Real dt,
-                      const KickContext& k, int d) {
-  const Real v = velocity<Real, Extras>(p, v_track);
-  if constexpr (Extras) {
-    const Real kick = thermal_kick(p, x, v_track, v, k.key, d, k.step, k.scale);
-    return wall_advance_kicked(p, x, v, dt, kick);
-  } else {
-    (void)k;
-    (void)d;
-    return wall_advance(p, x, v, dt);
-  }
-}
-
 // Device parameters for the hot loops. Every field is a local scalar (nominal) or a local
-// restrict pointer (varied), and DeviceParams is assembled field by field inside the loop: GCC
-// does not vectorise a loop that copies a whole struct, nor one that loads through struct
-// members. Nominal somas differ from nominal axons only in their leak.
+// pointer (varied), and DeviceParams is assembled field by field inside the loop: GCC does not
+// vectorise a loop that copies a whole struct, nor one that loads through struct members. A
+// nominal network reaches these loops only when its soma equals its axon but for the leak
+// (CpuNetwork::build checks and otherwise fills per-device arrays).
 template <class Real, bool Varied>
 struct ColumnParams {
-  explicit ColumnParams(const NetworkView<Real>& v)
-      : g_ap(v.axon_nominal.g_ap), dg(v.axon_nominal.dg), x_lo(v.axon_nominal.x_lo),
-        inv_w(v.axon_nominal.inv_w), len(v.axon_nominal.len), kg(v.axon_nominal.kg),
-        leak(v.axon_nominal.leak), v_pin(v.axon_nominal.v_pin), soma_leak(v.soma_nominal.leak) {}
-  Real g_ap, dg, x_lo, inv_w, len, kg, leak, v_pin, soma_leak;
+  explicit ColumnParams(const NetworkView<Real>& v) : soma_leak(v.soma_nominal.leak) {
+#define SPINHOP_COPY_NOMINAL(name, unit, meaning) name = v.axon_nominal.name;
+    SPINHOP_DEVICE_FIELDS(SPINHOP_COPY_NOMINAL)
+#undef SPINHOP_COPY_NOMINAL
+  }
+#define SPINHOP_SCALAR_FIELD(name, unit, meaning) Real name;
+  SPINHOP_DEVICE_FIELDS(SPINHOP_SCALAR_FIELD)
+#undef SPINHOP_SCALAR_FIELD
+  Real soma_leak;
 };
 
 template <class Real>
 struct ColumnParams<Real, true> {
-  explicit ColumnParams(const NetworkView<Real>& v)
-      : g_ap(v.g_ap), dg(v.dg), x_lo(v.x_lo), inv_w(v.inv_w), len(v.len), kg(v.kg), leak(v.leak),
-        v_pin(v.v_pin), soma_leak(v.leak) {}
-  const Real *g_ap, *dg, *x_lo, *inv_w, *len, *kg, *leak, *v_pin, *soma_leak;
+  explicit ColumnParams(const NetworkView<Real>& v) {
+#define SPINHOP_COPY_POINTER(name, unit, meaning) name = v.params.name;
+    SPINHOP_DEVICE_FIELDS(SPINHOP_COPY_POINTER)
+#undef SPINHOP_COPY_POINTER
+  }
+#define SPINHOP_POINTER_FIELD(name, unit, meaning) const Real* name;
+  SPINHOP_DEVICE_FIELDS(SPINHOP_POINTER_FIELD)
+#undef SPINHOP_POINTER_FIELD
+  Real soma_leak = Real(0);  // unused: a varied soma has its own leak
 };
 
-// Copies a ColumnParams into locals; SPINHOP_DEVICE_AT(d, soma) then assembles the parameters of
-// storage slot d.
-#define SPINHOP_COLUMN_LOCALS(cp)                    \
-  [[maybe_unused]] const auto g_ap_ = cp.g_ap;       \
-  [[maybe_unused]] const auto dg_ = cp.dg;           \
-  [[maybe_unused]] const auto x_lo_ = cp.x_lo;       \
-  [[maybe_unused]] const auto inv_w_ = cp.inv_w;     \
-  [[maybe_unused]] const auto len_ = cp.len;         \
-  [[maybe_unused]] const auto kg_ = cp.kg;           \
-  [[maybe_unused]] const auto leak_ = cp.leak;       \
-  [[maybe_unused]] const auto v_pin_ = cp.v_pin;     \
-  [[maybe_unused]] const auto soma_leak_ = cp.soma_leak
-template <class Real, bool Varied, class T>
-inline DeviceParams<Real> assemble(T g_ap, T dg, T x_lo, T inv_w, T len, T kg, T leak, T v_pin,
-                                   T soma_leak, int d, bool soma) {
-  if constexpr (Varied) {
+// A field of storage slot d: the varied array's entry, or the nominal scalar (the soma's leak in
+// the soma's row).
+constexpr bool is_leak_field(const char* name) {
+  return name[0] == 'l' && name[1] == 'e' && name[2] == 'a' && name[3] == 'k' && name[4] == 0;
+}
+template <class Real, bool IsLeak>
+inline Real field_at(Real v, Real soma_leak, int, bool soma) {
+  if constexpr (IsLeak) {
+    return soma ? soma_leak : v;
+  } else {
     (void)soma_leak;
     (void)soma;
-    return DeviceParams<Real>{g_ap[d], dg[d], x_lo[d], inv_w[d], len[d], kg[d], leak[d], v_pin[d]};
-  } else {
-    (void)d;
-    return DeviceParams<Real>{g_ap, dg, x_lo, inv_w, len, kg, soma ? soma_leak : leak, v_pin};
+    return v;
   }
 }
-#define SPINHOP_DEVICE_AT(d, soma) \
-  assemble<Real, Varied>(g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_, soma_leak_, d, soma)
+template <class Real, bool IsLeak>
+inline Real field_at(const Real* p, Real, int d, bool) { return p[d]; }
+
+// Copies a ColumnParams into locals; SPINHOP_DEVICE_AT(d, soma) then assembles the parameters of
+// storage slot d field by field.
+#define SPINHOP_LOCAL_FIELD(name, unit, meaning) [[maybe_unused]] const auto name##_ = cp.name;
+#define SPINHOP_COLUMN_LOCALS(cp)                 \
+  SPINHOP_DEVICE_FIELDS(SPINHOP_LOCAL_FIELD)      \
+  [[maybe_unused]] const Real soma_leak_ = cp.soma_leak
+#define SPINHOP_INIT_FIELD(name, unit, meaning) \
+  field_at<Real, is_leak_field(#name)>(name##_, soma_leak_, d_, soma_),
+#define SPINHOP_DEVICE_AT(d, soma, out)             \
+  const int d_ = (d);                               \
+  const bool soma_ = (soma);                        \
+  const DeviceParams<Real> out{SPINHOP_DEVICE_FIELDS(SPINHOP_INIT_FIELD)};
 
 // Pass A over one padded column: every row's wall speed, the soma (row i) driven by its own
 // dendrite and every other row by the axon bus. One loop of a multiple of 8 rows, no remainder.
@@ -106,31 +77,60 @@ void scan_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
   SPINHOP_COLUMN_LOCALS(cp);
   for (int j = 0; j < rows; ++j) {
     const bool soma = j == i;
-    const DeviceParams<Real> p = SPINHOP_DEVICE_AT(base + j, soma);
-    const Real v = velocity<Real, Extras>(p, soma ? v_dend[j] : vb);
-    speed[j] = hd::max_(speed[j], wall_motion_speed(p, x[base + j], v, v_tol));
+    const int d = base + j;
+    SPINHOP_DEVICE_AT(d, soma, p)
+    const Real v = step_velocity<Real, Extras>(p, soma ? v_dend[j] : vb);
+    speed[j] = hd::max_(speed[j], wall_motion_speed(p, x[d], v, v_tol));
   }
 }
 
-// Pass B over one padded column: move (Move), recompute the MTJ conductances, accumulate the
-// dendrite row sums. canonical = i * n, the device index the random streams use.
-template <class Real, bool Varied, bool Extras, bool Move>
+// Pass B over one padded column: move every wall from x into xn, recompute the MTJ conductances,
+// accumulate the dendrite row sums. canonical = i * n, the device index the random streams use.
+template <class Real, bool Varied, bool Extras>
 void advance_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
-                    Real* __restrict xn, const Real* __restrict w, const Real* __restrict v_dend,
-                    Real* __restrict sg, Real* __restrict sgw, Real* __restrict sgww, int base,
-                    int rows, int i, int canonical, Real vb, Real dt, const KickContext& kick) {
+                    Real* __restrict xn, const Real* __restrict w,
+                    const Real* __restrict v_dend, Real* __restrict sg, Real* __restrict sgw,
+                    Real* __restrict sgww, int base, int rows, int i, int canonical, Real vb,
+                    Real dt, const TrialKey& key, long long step, double kick_scale) {
   SPINHOP_COLUMN_LOCALS(cp);
   for (int j = 0; j < rows; ++j) {
     const bool soma = j == i;
     const int d = base + j;
-    const DeviceParams<Real> p = SPINHOP_DEVICE_AT(d, soma);
-    Real xj = x[d];
-    if constexpr (Move) {
-      xj = step_wall<Real, Extras>(p, xj, soma ? v_dend[j] : vb, dt, kick, canonical + j);
-      xn[d] = xj;
+    SPINHOP_DEVICE_AT(d, soma, p)
+    const Real x0 = x[d];
+    const Real v_track = soma ? v_dend[j] : vb;
+    const Real v = step_velocity<Real, Extras>(p, v_track);
+    Real xj;
+    if constexpr (Extras) {
+      const Real kick = thermal_kick(p, x0, v_track, v, key, canonical + j, step, kick_scale);
+      xj = wall_advance_kicked(p, x0, v, dt, kick);
+    } else {
+      (void)key;
+      (void)step;
+      (void)kick_scale;
+      xj = wall_advance(p, x0, v, dt);
     }
+    xn[d] = xj;
     DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
     dendrite_accumulate(s, mtj_conductance(p, xj), w[d], soma);
+    sg[j] = s.g;
+    sgw[j] = s.gw;
+    sgww[j] = s.gww;
+  }
+}
+
+// Pass B without moving: the row sums at the current positions.
+template <class Real, bool Varied>
+void refresh_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
+                    const Real* __restrict w, Real* __restrict sg, Real* __restrict sgw,
+                    Real* __restrict sgww, int base, int rows, int i) {
+  SPINHOP_COLUMN_LOCALS(cp);
+  for (int j = 0; j < rows; ++j) {
+    const bool soma = j == i;
+    const int d = base + j;
+    SPINHOP_DEVICE_AT(d, soma, p)
+    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(s, mtj_conductance(p, x[d]), w[d], soma);
     sg[j] = s.g;
     sgw[j] = s.gw;
     sgww[j] = s.gww;
@@ -158,7 +158,185 @@ void accumulate_column(Real g_axon, Real g_soma, const Real* __restrict w, Real*
   sgww[i] = saved.gww;
 }
 
+// Padding rows of the per-device arrays: no conductance, pinned at x = 0 by a negative drift.
+template <class Real>
+DeviceParams<Real> inert_params() {
+  DeviceParams<Real> p{};
+  p.inv_w = Real(1e9);
+  p.len = Real(1e-7);
+  p.leak = Real(-1);
+  return p;
+}
+
 }  // namespace
+
+// The network policy of the one driver, over CpuNetwork's padded columns.
+template <class Real>
+template <bool Varied, bool Extras, bool Collapsed>
+class CpuNetwork<Real>::Columns {
+ public:
+  Columns(CpuNetwork& net, const PointSpec& spec)
+      : m_(net), n_(net.n_), v_tol_(static_cast<Real>(spec.integ.v_tol)) {}
+
+  void refresh() { sums(false, StepContext{0.0, 0, 0.0}); }
+
+  void solve_nodes(bool loading) {
+    for (int j = 0; j < n_; ++j) {
+      const DendriteSums<Real> s{m_.sum_g_[j], m_.sum_gw_[j], m_.sum_gww_[j]};
+      m_.rows_[j].power =
+          neuron_nodes(m_.view_, j, s, m_.g_soma_[j], loading, &m_.v_bus_[j], &m_.v_dend_[j]);
+    }
+  }
+
+  // Pass A: the fastest moving wall (0 if none moves). Collapsed: one axon per column stands for
+  // all of the column's axons.
+  double fastest_wall() {
+    const int n = n_;
+    Real vmax = 0;
+    if constexpr (Collapsed) {
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      for (int i = 0; i < n; ++i) {
+        vmax = hd::max_(vmax, wall_motion_speed(pa, m_.xa_[m_.cur_][i], wall_velocity(pa, m_.v_bus_[i]), v_tol_));
+      }
+      for (int j = 0; j < n; ++j) {
+        vmax = hd::max_(vmax, wall_motion_speed(ps, m_.xs_[m_.cur_][j], wall_velocity(ps, m_.v_dend_[j]), v_tol_));
+      }
+      return static_cast<double>(vmax);
+    }
+    std::fill(m_.speed_.begin(), m_.speed_.end(), Real(0));
+    const ColumnParams<Real, Varied> cp(m_.view_);
+    const int stride = m_.stride_;
+    for (int i = 0; i < n; ++i) {
+      scan_column<Real, Varied, Extras>(cp, m_.x_[m_.cur_].data(), m_.v_dend_.data(), m_.speed_.data(),
+                                        i * stride, stride, i, m_.v_bus_[i], v_tol_);
+    }
+    for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, m_.speed_[j]);  // real rows only
+    return static_cast<double>(vmax);
+  }
+
+  void step(const StepContext& s) {
+    dt_ = s.dt;
+    m_.v_bus_prev_ = m_.v_bus_;
+    m_.v_dend_prev_ = m_.v_dend_;
+    sums(true, s);
+  }
+
+  // The end of motion in the last step, from the positions and node voltages at its start (kept
+  // for this: evaluating it in every step would cost the column loops ~1.5x).
+  double last_motion() const {
+    const Real dt = static_cast<Real>(dt_);
+    const int old = 1 - m_.cur_;
+    Real latest = Real(0);
+    if constexpr (Collapsed) {
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      for (int i = 0; i < n_; ++i) {
+        latest = hd::max_(latest, wall_motion_end(pa, m_.xa_[old][i], wall_velocity(pa, m_.v_bus_prev_[i]), v_tol_, dt));
+        latest = hd::max_(latest, wall_motion_end(ps, m_.xs_[old][i], wall_velocity(ps, m_.v_dend_prev_[i]), v_tol_, dt));
+      }
+      return motion_end_time(latest, dt_);
+    }
+    const Real* x = m_.x_[old].data();
+    for (int i = 0; i < n_; ++i) {
+      for (int j = 0; j < n_; ++j) {
+        const bool soma = j == i;
+        const int d = i * m_.stride_ + j;
+        const DeviceParams<Real> p = params_at<Varied>(m_.view_, d, soma);
+        const Real v = step_velocity<Real, Extras>(p, soma ? m_.v_dend_prev_[j] : m_.v_bus_prev_[i]);
+        latest = hd::max_(latest, wall_motion_end(p, x[d], v, v_tol_, dt));
+      }
+    }
+    return motion_end_time(latest, dt_);
+  }
+
+  template <class F>
+  void each_row(F f) {
+    for (int j = 0; j < n_; ++j) f(m_.rows_[j]);
+  }
+
+  double total_energy() const {
+    double e = 0.0;
+    for (int j = 0; j < n_; ++j) e = e + m_.rows_[j].energy;
+    return e;
+  }
+
+  void observe(const TimeLine& tl) {
+    if (m_.observer_ == nullptr) return;
+    double p = 0.0;
+    for (int j = 0; j < n_; ++j) p += m_.rows_[j].power;
+    if constexpr (Collapsed) expand();
+    m_.observer_->on_step(tl.t, tl.phase, m_.x_[m_.cur_].data(), m_.stride_, m_.v_dend_.data(), n_, p);
+  }
+
+  // Collapsed: write the column axons and somas into the per-device positions.
+  void expand() {
+    for (int i = 0; i < n_; ++i) {
+      for (int j = 0; j < m_.stride_; ++j) {
+        m_.x_[m_.cur_][static_cast<std::size_t>(i) * m_.stride_ + j] =
+            j == i ? m_.xs_[m_.cur_][i] : m_.xa_[m_.cur_][i];
+      }
+    }
+  }
+
+ private:
+  // Pass B: move every wall by one step (move = false: stay, just refresh), then recompute every
+  // MTJ conductance and the dendrite row sums at the new positions.
+  void sums(bool move, const StepContext& s) {
+    const int n = n_;
+    const Real dt = static_cast<Real>(s.dt);
+    std::fill(m_.sum_g_.begin(), m_.sum_g_.end(), Real(0));
+    std::fill(m_.sum_gw_.begin(), m_.sum_gw_.end(), Real(0));
+    std::fill(m_.sum_gww_.begin(), m_.sum_gww_.end(), Real(0));
+    const int stride = m_.stride_;
+    if constexpr (Collapsed) {
+      // one step per column and per soma, then the dendrite sums as a masked matrix-vector product
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      const int from = m_.cur_, to = move ? 1 - m_.cur_ : m_.cur_;
+      for (int i = 0; i < n; ++i) {
+        Real a = m_.xa_[from][i], x = m_.xs_[from][i];
+        if (move) {
+          a = wall_advance(pa, a, wall_velocity(pa, m_.v_bus_[i]), dt);
+          x = wall_advance(ps, x, wall_velocity(ps, m_.v_dend_[i]), dt);
+        }
+        m_.xa_[to][i] = a;
+        m_.xs_[to][i] = x;
+        m_.g_axon_[i] = mtj_conductance(pa, a);
+        m_.g_soma_[i] = mtj_conductance(ps, x);
+      }
+      m_.cur_ = to;
+      for (int i = 0; i < n; ++i) {
+        accumulate_column(m_.g_axon_[i], m_.g_soma_[i],
+                          m_.w_.data() + static_cast<std::size_t>(i) * stride, m_.sum_g_.data(),
+                          m_.sum_gw_.data(), m_.sum_gww_.data(), stride, i);
+      }
+      return;
+    }
+    const ColumnParams<Real, Varied> cp(m_.view_);
+    const Real* x = m_.x_[m_.cur_].data();
+    Real* xn = m_.x_[1 - m_.cur_].data();
+    for (int i = 0; i < n; ++i) {
+      if (move) {
+        advance_column<Real, Varied, Extras>(cp, x, xn, m_.w_.data(), m_.v_dend_.data(),
+                                             m_.sum_g_.data(), m_.sum_gw_.data(),
+                                             m_.sum_gww_.data(), i * stride, stride, i, i * n,
+                                             m_.v_bus_[i], dt, m_.key_, s.index, s.kick_scale);
+      } else {
+        refresh_column<Real, Varied>(cp, x, m_.w_.data(), m_.sum_g_.data(), m_.sum_gw_.data(),
+                                     m_.sum_gww_.data(), i * stride, stride, i);
+      }
+    }
+    if (move) m_.cur_ = 1 - m_.cur_;
+    const Real* xs = m_.x_[m_.cur_].data();
+    for (int j = 0; j < n; ++j) {
+      const int d = j * stride + j;
+      m_.g_soma_[j] = mtj_conductance(params_at<Varied>(m_.view_, d, true), xs[d]);
+    }
+  }
+
+  CpuNetwork& m_;
+  int n_;
+  Real v_tol_;
+  double dt_ = 0.0;
+};
 
 template <class Real>
 void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
@@ -168,9 +346,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   // remainder; rows j >= n are inert and never read back
   stride_ = (n + 7) / 8 * 8;
   const std::size_t slots = static_cast<std::size_t>(n) * stride_;
-  cur_ = 0;
   key_ = spec.key_of(local);
   const TrialKey key = key_;
+  cur_ = 0;
   for (auto& x : x_) x.assign(slots, Real(0));
   for (auto& x : xa_) x.assign(n, Real(0));
   for (auto& x : xs_) x.assign(n, Real(0));
@@ -186,40 +364,44 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
     a->assign(stride_, Real(0));
   }
   for (auto* a : {&g_soma_, &v_bus_, &v_bus_prev_}) a->assign(n, Real(0));
-  for (auto* a : {&power_, &power_prev_, &energy_}) a->assign(n, 0.0);
+  rows_.assign(n, RowEnergy{});
 
-  // neurons: pattern bits, distortion keys, inputs, sources
-  for (int j = 0; j < n; ++j) words_[j] = pattern_word(spec.task, key, j);
-  if (spec.task.kind == TaskKind::Images) {
-    for (int j = 0; j < n; ++j) keys_[j] = distortion_key(key, j);
+  const DeviceParams<Real> soma = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
+  const DeviceParams<Real> axon = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
+  // the nominal column loops take a soma for an axon with its own leak; anything else needs the
+  // per-device arrays
+  DeviceParams<Real> soma_as_axon = soma;
+  soma_as_axon.leak = axon.leak;
+  per_device_ = spec.per_device != 0 || !same_params(soma_as_axon, axon);
+
+  // neurons: pattern bits, distortion keys, inputs, sources (trial.hpp's phases 1 and 2)
+  for (int j = 0; j < n; ++j) {
+    const NeuronSeed seed = neuron_seed(spec, key, j);
+    words_[j] = seed.word;
+    keys_[j] = seed.key;
   }
   for (int j = 0; j < n; ++j) {
-    const bool flipped = spec.task.kind == TaskKind::Images &&
-                         pixel_flipped(keys_.data(), n, spec.task.flips, j);
-    v_in_[j] = static_cast<Real>(neuron_v_in(spec, key, j, input_bit(spec.task, key, local, j,
-                                                                     flipped)));
-    v_dw_[j] = static_cast<Real>(neuron_v_dw(spec, key, j));
+    const NeuronSources src = neuron_sources(spec, key, local, j, keys_.data());
+    v_in_[j] = static_cast<Real>(src.v_in);
+    v_dw_[j] = static_cast<Real>(src.v_dw);
   }
-  // devices: synapse sources and (with variation) own parameters
-  const bool per_device = spec.per_device != 0;
-  std::vector<Real>* params[8] = {&g_ap_, &dg_, &x_lo_, &inv_w_, &len_, &kg_, &leak_, &v_pin_};
-  if (per_device) {
-    // padding rows: no conductance, pinned at x = 0 by a negative drift
-    const Real inert[8] = {Real(0), Real(0), Real(0), Real(1e9), Real(1e-7), Real(0), Real(-1), Real(0)};
-    for (int q = 0; q < 8; ++q) params[q]->assign(slots, inert[q]);
+  // devices: synapse sources and (with variation) own parameters (phase 3)
+  if (per_device_) {
+    param_store_.resize(static_cast<std::size_t>(kDeviceFields) * slots);
+    params_.carve(param_store_.data(), slots);
+    const DeviceParams<Real> inert = inert_params<Real>();
+    for (std::size_t s = 0; s < slots; ++s) params_.store(static_cast<int>(s), inert);
   }
   g_m_.resize(static_cast<std::size_t>(n) * n);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       const std::size_t d = static_cast<std::size_t>(i) * n + j;  // the canonical index
-      const std::size_t slot = static_cast<std::size_t>(i) * stride_ + j;
-      w_[slot] = static_cast<Real>(device_w(spec, key, local, i, j, words_[i], words_[j]));
-      const PhysicalDevice phys = device_physical(spec, key, i, j);
-      g_m_[d] = 1.0 / phys.r_m;
-      if (per_device) {
-        const DeviceParams<Real> p = integrator_params<Real>(phys, spec.k_prefactor, spec.integ.i_depin);
-        const Real fields[8] = {p.g_ap, p.dg, p.x_lo, p.inv_w, p.len, p.kg, p.leak, p.v_pin};
-        for (int q = 0; q < 8; ++q) (*params[q])[slot] = fields[q];
+      const int slot = i * stride_ + j;
+      const DeviceSetup ds = device_setup(spec, key, local, i, j, words_.data());
+      w_[static_cast<std::size_t>(slot)] = static_cast<Real>(ds.w);
+      g_m_[d] = 1.0 / ds.phys.r_m;
+      if (per_device_) {
+        params_.store(slot, integrator_params<Real>(ds.phys, spec.k_prefactor, spec.integ.i_depin));
       }
     }
   }
@@ -236,243 +418,50 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   v.v_in = v_in_.data();
   v.g_bus = g_bus_.data();
   v.g_soma_track = g_soma_track_.data();
-  if (per_device) {
-    v.g_ap = g_ap_.data();
-    v.dg = dg_.data();
-    v.x_lo = x_lo_.data();
-    v.inv_w = inv_w_.data();
-    v.len = len_.data();
-    v.kg = kg_.data();
-    v.leak = leak_.data();
-    v.v_pin = v_pin_.data();
-  }
-  v.soma_nominal = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
-  v.axon_nominal = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
+  if (per_device_) v.params = params_.as_const();
+  v.soma_nominal = soma;
+  v.axon_nominal = axon;
   view_ = v;
-}
-
-// Pass A: the fastest moving wall at the current state (0 if none moves). Collapsed: a nominal
-// network without noise, whose axons of one neuron are identical devices on one bus from one
-// start, so they move in lockstep to the bit: one axon per column stands for all.
-template <class Real>
-template <bool Varied, bool Extras, bool Collapsed>
-Real CpuNetwork<Real>::scan_motion(Real v_tol) {
-  const int n = n_;
-  Real vmax = 0;
-  if constexpr (Collapsed) {
-    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
-    const Real* xa = xa_[cur_].data();
-    const Real* xs = xs_[cur_].data();
-    for (int i = 0; i < n; ++i) {
-      vmax = hd::max_(vmax, wall_motion_speed(pa, xa[i], wall_velocity(pa, v_bus_[i]), v_tol));
-    }
-    for (int j = 0; j < n; ++j) {
-      vmax = hd::max_(vmax, wall_motion_speed(ps, xs[j], wall_velocity(ps, v_dend_[j]), v_tol));
-    }
-    return vmax;
-  }
-  const Real* x = x_[cur_].data();
-  Real* speed = speed_.data();
-  std::fill(speed_.begin(), speed_.end(), Real(0));
-  const ColumnParams<Real, Varied> cp(view_);
-  for (int i = 0; i < n; ++i) {
-    scan_column<Real, Varied, Extras>(cp, x, v_dend_.data(), speed, i * stride_, stride_, i,
-                                      v_bus_[i], v_tol);
-  }
-  for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, speed[j]);  // real rows only
-  return vmax;
-}
-
-// Pass B: move every wall by one step of dt (Move = false: stay, just refresh), then recompute
-// every MTJ conductance and the dendrite row sums at the new positions.
-template <class Real>
-template <bool Varied, bool Extras, bool Move, bool Collapsed>
-void CpuNetwork<Real>::advance_and_sum(Real dt, const KickContext& kick) {
-  const int n = n_;
-  std::fill(sum_g_.begin(), sum_g_.end(), Real(0));
-  std::fill(sum_gw_.begin(), sum_gw_.end(), Real(0));
-  std::fill(sum_gww_.begin(), sum_gww_.end(), Real(0));
-  if constexpr (Collapsed) {
-    // one step per column and per soma, then the dendrite sums as a masked matrix-vector product
-    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
-    const Real* xa = xa_[cur_].data();
-    const Real* xs = xs_[cur_].data();
-    Real* xa_n = xa_[Move ? 1 - cur_ : cur_].data();
-    Real* xs_n = xs_[Move ? 1 - cur_ : cur_].data();
-    for (int i = 0; i < n; ++i) {
-      Real a = xa[i], s = xs[i];
-      if constexpr (Move) {
-        a = wall_advance(pa, a, wall_velocity(pa, v_bus_[i]), dt);
-        s = wall_advance(ps, s, wall_velocity(ps, v_dend_[i]), dt);
-        xa_n[i] = a;
-        xs_n[i] = s;
-      }
-      g_axon_[i] = mtj_conductance(pa, a);
-      g_soma_[i] = mtj_conductance(ps, s);
-    }
-    if constexpr (Move) cur_ = 1 - cur_;
-    for (int i = 0; i < n; ++i) {
-      accumulate_column(g_axon_[i], g_soma_[i], w_.data() + static_cast<std::size_t>(i) * stride_,
-                        sum_g_.data(), sum_gw_.data(), sum_gww_.data(), stride_, i);
-    }
-    return;
-  }
-  const Real* x = x_[cur_].data();
-  Real* xn = x_[Move ? 1 - cur_ : cur_].data();
-  const ColumnParams<Real, Varied> cp(view_);
-  for (int i = 0; i < n; ++i) {
-    advance_column<Real, Varied, Extras, Move>(cp, x, xn, w_.data(), v_dend_.data(), sum_g_.data(),
-                                               sum_gw_.data(), sum_gww_.data(), i * stride_,
-                                               stride_, i, i * n, v_bus_[i], dt, kick);
-  }
-  if constexpr (Move) cur_ = 1 - cur_;
-  const Real* xs = x_[cur_].data();
-  for (int j = 0; j < n; ++j) {
-    const int d = j * stride_ + j;
-    g_soma_[j] = mtj_conductance(params_at<Real, Varied>(view_, d, true), xs[d]);
-  }
-}
-
-template <class Real>
-void CpuNetwork<Real>::solve_nodes(bool loading) {
-  for (int j = 0; j < n_; ++j) {
-    const DendriteSums<Real> s{sum_g_[j], sum_gw_[j], sum_gww_[j]};
-    power_[j] = neuron_nodes(view_, j, s, g_soma_[j], loading, &v_bus_[j], &v_dend_[j]);
-  }
-}
-
-// When the last wall stopped inside the previous step (positions x_prev, node voltages *_prev).
-template <class Real>
-template <bool Varied, bool Extras, bool Collapsed>
-double CpuNetwork<Real>::last_motion_time(double dt, Real v_tol) const {
-  const int n = n_;
-  double last = 0.0;
-  if constexpr (Collapsed) {
-    const DeviceParams<Real> pa = view_.axon_nominal, ps = view_.soma_nominal;
-    const Real* xa = xa_[1 - cur_].data();
-    const Real* xs = xs_[1 - cur_].data();
-    for (int i = 0; i < n; ++i) {
-      last = hd::max_(last, wall_motion_time(pa, xa[i], wall_velocity(pa, v_bus_prev_[i]), v_tol, dt));
-      last = hd::max_(last, wall_motion_time(ps, xs[i], wall_velocity(ps, v_dend_prev_[i]), v_tol, dt));
-    }
-    return last;
-  }
-  const Real* x = x_[1 - cur_].data();
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) {
-      const bool soma = j == i;
-      const int d = i * stride_ + j;
-      const DeviceParams<Real> p = params_at<Real, Varied>(view_, d, soma);
-      const Real v = velocity<Real, Extras>(p, soma ? v_dend_prev_[j] : v_bus_prev_[i]);
-      last = hd::max_(last, wall_motion_time(p, x[d], v, v_tol, dt));
-    }
-  }
-  return last;
-}
-
-template <class Real>
-template <bool Varied, bool Extras, bool Collapsed>
-NetworkOutcome CpuNetwork<Real>::run(const PointSpec& spec, std::uint64_t* state_words,
-                                     std::uint64_t* undecided_words) {
-  const IntegratorConsts& c = spec.integ;
-  const Real v_tol = static_cast<Real>(c.v_tol);
-  TimeLine tl;
-  NetworkOutcome out;
-  KickContext kick{key_, 0, 0.0};
-  advance_and_sum<Varied, Extras, false, Collapsed>(Real(0), kick);
-  solve_nodes(true);
-  auto observe = [&] {
-    if (observer_ == nullptr) return;
-    double p = 0.0;
-    for (int j = 0; j < n_; ++j) p += power_[j];
-    const Real* x = x_[cur_].data();
-    if constexpr (Collapsed) {  // expand the columns for the observer
-      for (int i = 0; i < n_; ++i) {
-        for (int j = 0; j < stride_; ++j) {
-          x_[cur_][static_cast<std::size_t>(i) * stride_ + j] = j == i ? xs_[cur_][i] : xa_[cur_][i];
-        }
-      }
-    }
-    observer_->on_step(tl.t, tl.phase, x, stride_, v_dend_.data(), n_, p);
-  };
-  observe();
-  for (;;) {
-    const double vmax = static_cast<double>(scan_motion<Varied, Extras, Collapsed>(v_tol));
-    const StepDecision decision = decide_step(c, tl, vmax);
-    if (decision == StepDecision::Converged) {
-      const double last =
-          tl.prev_step_relaxing ? last_motion_time<Varied, Extras, Collapsed>(tl.dt_prev, v_tol) : 0.0;
-      out.t_solution = solution_time(tl, last);
-      if (tl.prev_step_relaxing) {
-        for (int j = 0; j < n_; ++j) energy_[j] = energy_[j] - power_prev_[j] * (tl.dt_prev - last);
-      }
-      out.converged = 1;
-      break;
-    }
-    if (decision == StepDecision::SwitchOff) {
-      switch_off_inputs(tl);
-      solve_nodes(false);
-      observe();
-      continue;
-    }
-    if (decision == StepDecision::TimedOut) {
-      out.t_solution = tl.t;
-      out.converged = 0;
-      break;
-    }
-    const double dt = step_length(c, tl, vmax);
-    for (int j = 0; j < n_; ++j) energy_[j] = energy_[j] + power_[j] * dt;
-    std::swap(power_, power_prev_);
-    v_bus_prev_ = v_bus_;
-    v_dend_prev_ = v_dend_;
-    if constexpr (Extras) {
-      kick.step = tl.steps;
-      kick.scale = thermal_kick_scale(c, dt);
-    }
-    advance_and_sum<Varied, Extras, true, Collapsed>(static_cast<Real>(dt), kick);
-    finish_step(c, tl, dt);
-    solve_nodes(tl.phase == kLoading);
-    observe();
-  }
-  out.t_switch = tl.t_switch;
-  out.steps = tl.steps;
-  double e = 0.0;
-  for (int j = 0; j < n_; ++j) e = e + energy_[j];
-  out.energy = e;
-  // read-out of the somas
-  if constexpr (Collapsed) {
-    for (int j = 0; j < n_; ++j) x_[cur_][static_cast<std::size_t>(j) * stride_ + j] = xs_[cur_][j];
-  }
-  const Real* x = x_[cur_].data();
-  const int words = (n_ + 63) / 64;
-  for (int k = 0; k < words; ++k) state_words[k] = undecided_words[k] = 0;
-  int undecided = 0;
-  for (int j = 0; j < n_; ++j) {
-    const int d = j * stride_ + j;
-    const Real len = params_at<Real, Varied>(view_, d, true).len;
-    const int bit = wall_readout(x[d], len, static_cast<Real>(spec.read_hi),
-                                 static_cast<Real>(spec.read_lo));
-    if (bit == 1) state_words[j >> 6] |= std::uint64_t{1} << (j & 63);
-    if (bit < 0) {
-      undecided_words[j >> 6] |= std::uint64_t{1} << (j & 63);
-      ++undecided;
-    }
-  }
-  out.undecided = undecided;
-  return out;
 }
 
 template <class Real>
 NetworkOutcome CpuNetwork<Real>::integrate(const PointSpec& spec, std::uint64_t* state_words,
                                            std::uint64_t* undecided_words) {
   const bool extras = spec.integ.extras();
-  if (view_.varied()) {
-    return extras ? run<true, true, false>(spec, state_words, undecided_words)
-                  : run<true, false, false>(spec, state_words, undecided_words);
+  NetworkOutcome out;
+  auto run = [&](auto policy) { out = integrate_trial(policy, spec.integ); };
+  if (collapse_ && collapsible(spec)) {
+    Columns<false, false, true> policy(*this, spec);
+    out = integrate_trial(policy, spec.integ);
+    policy.expand();  // the somas into the per-device positions for the read-out
+  } else if (per_device_) {
+    if (extras) {
+      run(Columns<true, true, false>(*this, spec));
+    } else {
+      run(Columns<true, false, false>(*this, spec));
+    }
+  } else if (extras) {
+    run(Columns<false, true, false>(*this, spec));
+  } else {
+    run(Columns<false, false, false>(*this, spec));
   }
-  if (extras) return run<false, true, false>(spec, state_words, undecided_words);
-  return collapse_ ? run<false, false, true>(spec, state_words, undecided_words)
-                   : run<false, false, false>(spec, state_words, undecided_words);
+  // read-out of the somas
+  const int words = words_for(n_);
+  for (int k = 0; k < words; ++k) state_words[k] = undecided_words[k] = 0;
+  int undecided = 0;
+  const Real hi = static_cast<Real>(spec.read_hi), lo = static_cast<Real>(spec.read_lo);
+  for (int j = 0; j < n_; ++j) {
+    const int d = j * stride_ + j;
+    const Real len = per_device_ ? view_.params.len[d] : view_.soma_nominal.len;
+    const int bit = wall_readout(x_[cur_][d], len, hi, lo);
+    if (bit == 1) state_words[word_of(j)] |= bit_of(j);
+    if (bit < 0) {
+      undecided_words[word_of(j)] |= bit_of(j);
+      ++undecided;
+    }
+  }
+  out.undecided = undecided;
+  return out;
 }
 
 template class CpuNetwork<float>;

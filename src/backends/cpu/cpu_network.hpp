@@ -1,15 +1,13 @@
-// The CPU integrator for one network at a time: storage, trial construction and the time loop.
-// The reference implementation; the CUDA kernel follows the same sequence of shared functions.
+// The CPU reference's network: storage in padded columns, trial construction, and the network
+// policy the one driver (spinhop/physics/driver.hpp) runs with vectorised column loops.
 #pragma once
 
 #include <vector>
 
-#include "spinhop/physics/outcome.hpp"
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/driver.hpp"
+#include "spinhop/physics/trial.hpp"
 
 namespace spinhop {
-
-struct KickContext;
 
 template <class Real>
 class CpuNetwork {
@@ -41,36 +39,32 @@ class CpuNetwork {
   // bit for bit). On by default; off gives the per-device path with the same results.
   void set_collapse(bool on) { collapse_ = on; }
 
- private:
   template <bool Varied, bool Extras, bool Collapsed>
-  NetworkOutcome run(const PointSpec& spec, std::uint64_t* state_words,
-                     std::uint64_t* undecided_words);
-  template <bool Varied, bool Extras, bool Collapsed>
-  Real scan_motion(Real v_tol);
-  template <bool Varied, bool Extras, bool Move, bool Collapsed>
-  void advance_and_sum(Real dt, const KickContext& kick);
-  void solve_nodes(bool loading);
-  template <bool Varied, bool Extras, bool Collapsed>
-  double last_motion_time(double dt, Real v_tol) const;
+  class Columns;  // the network policy (cpu_network.cpp)
 
+ private:
   int n_ = 0;
   int stride_ = 0;  // storage rows per column (n padded to a multiple of 8)
-  int cur_ = 0;
   TrialKey key_{};
   StepObserver* observer_ = nullptr;
   bool collapse_ = true;
+  bool per_device_ = false;  // the per-device parameter arrays are filled
   NetworkView<Real> view_{};
-  std::vector<Real> x_[2];
+  // positions, double-buffered: the start of the last step is kept for its end of motion
+  int cur_ = 0;
+  std::vector<Real> x_[2];                // [n][stride]
   std::vector<Real> xa_[2], xs_[2], g_axon_;  // collapsed: one axon per column, the somas
-  std::vector<Real> w_, g_ap_, dg_, x_lo_, inv_w_, len_, kg_, leak_, v_pin_;
+  std::vector<Real> w_;
+  std::vector<Real> param_store_;       // kDeviceFields blocks of [n][stride]
+  DeviceArrays<Real> params_{};
   std::vector<double> g_m_;
   std::vector<Real> v_dw_, v_in_, g_bus_, g_soma_track_;
   std::vector<std::uint64_t> words_;
   std::vector<std::uint32_t> keys_;
-  // per neuron j (row sums, node voltages, power)
+  // per neuron j (row sums, node voltages, fastest wall, end of motion, energy)
   std::vector<Real> sum_g_, sum_gw_, sum_gww_, g_soma_, speed_;
   std::vector<Real> v_bus_, v_dend_, v_bus_prev_, v_dend_prev_;
-  std::vector<double> power_, power_prev_, energy_;
+  std::vector<RowEnergy> rows_;
 };
 
 extern template class CpuNetwork<float>;

@@ -155,16 +155,19 @@ class CudaBackend final : public Backend {
     const int words = (n + 63) / 64;
     PointSpec spec = host_spec;
     // task data to the device; a change waits for the batches still reading the old data
-    const std::size_t image_count = host_spec.task.image_words ? static_cast<std::size_t>(n) : 0;
-    const std::size_t graph_count = static_cast<std::size_t>(host_spec.task.graphs) * n * n;
-    const std::size_t input_count = static_cast<std::size_t>(host_spec.task.input_count) * words;
-    const bool upload = images_.changed(host_spec.task.image_words, image_count) ||
-                        graphs_.changed(host_spec.task.graph_weights, graph_count) ||
-                        inputs_.changed(host_spec.task.input_words, input_count);
+    const TaskSpec& t = host_spec.task;
+    const std::size_t pattern_count = t.weights == WeightSource::HebbianStored ? static_cast<std::size_t>(n) : 0;
+    const std::size_t matrix_count =
+        t.weights == WeightSource::Matrix ? static_cast<std::size_t>(t.groups) * n * n : 0;
+    const std::size_t input_count =
+        t.inputs == InputSource::Rows ? static_cast<std::size_t>(t.input_count) * words : 0;
+    const bool upload = patterns_.changed(t.pattern_words, pattern_count) ||
+                        matrices_.changed(t.matrices, matrix_count) ||
+                        inputs_.changed(t.input_words, input_count);
     if (upload && !queue_.empty()) SPINHOP_CUDA_CHECK(cudaDeviceSynchronize());
-    spec.task.image_words = images_.sync(host_spec.task.image_words, image_count);
-    spec.task.graph_weights = graphs_.sync(host_spec.task.graph_weights, graph_count);
-    spec.task.input_words = inputs_.sync(host_spec.task.input_words, input_count);
+    spec.task.pattern_words = patterns_.sync(t.pattern_words, pattern_count);
+    spec.task.matrices = matrices_.sync(t.matrices, matrix_count);
+    spec.task.input_words = inputs_.sync(t.input_words, input_count);
     const bool dbl = precision == Precision::Double;
     const KernelLayout L =
         cuda::choose_layout(n, spec.per_device != 0, spec.integ.extras(), dbl, limits_, count,
@@ -244,7 +247,7 @@ class CudaBackend final : public Backend {
   Slot slots_[2];
   int next_slot_ = 0;
   std::deque<Slot*> queue_;
-  Mirror images_, graphs_, inputs_;
+  Mirror patterns_, matrices_, inputs_;  // task data on the device
   bool layout_packing_ = true;
   bool collapse_ = true;
   int layout_x_shared_ = -1;

@@ -5,13 +5,16 @@
 #include <vector>
 
 #include "backends/cuda/cuda_check.hpp"
+#include "backends/cuda/group.cuh"
 #include "backends/cuda/network_kernel.cuh"
 #include "spinhop/physics/rng.hpp"
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/rows.hpp"
 
 namespace spinhop::cuda {
 
 namespace {
+
+constexpr int kMaxSetupNeurons = 1024;
 
 __global__ void philox_kernel(const std::uint32_t* in, std::uint32_t* out, int m) {
   const int t = blockIdx.x * blockDim.x + threadIdx.x;
@@ -21,30 +24,47 @@ __global__ void philox_kernel(const std::uint32_t* in, std::uint32_t* out, int m
   for (int i = 0; i < 4; ++i) out[4 * t + i] = r.v[i];
 }
 
-// One thread per row j, as in the integration kernel.
-__global__ void setup_kernel(PointSpec spec, std::uint64_t local, double* w, double* v_in,
-                             double* v_dw, double* params, std::uint64_t* words,
-                             std::uint32_t* keys) {
+// One block, thread j per row: the integration kernels' own build (RowsNetwork::build on a
+// GroupExec), then its arrays copied out as doubles.
+template <class Real>
+__global__ void setup_kernel(PointSpec spec, std::uint64_t local, Real* w, Real* x, double* g_m,
+                             Real* params, Real* per_neuron, std::uint64_t* words,
+                             std::uint32_t* keys, double* out_w, double* out_v_in,
+                             double* out_v_dw, double* out_params) {
+  __shared__ double scratch[32];
+  __shared__ double rows[kMaxSetupNeurons];
   const int n = spec.task.n;
-  const int j = threadIdx.x;
-  const TrialKey key = spec.key_of(local);
-  if (j < n) {
-    words[j] = pattern_word(spec.task, key, j);
-    if (spec.task.kind == TaskKind::Images) keys[j] = distortion_key(key, j);
-  }
-  __syncthreads();
-  if (j >= n) return;
-  const bool flipped =
-      spec.task.kind == TaskKind::Images && pixel_flipped(keys, n, spec.task.flips, j);
-  v_in[j] = neuron_v_in(spec, key, j, input_bit(spec.task, key, local, j, flipped));
-  v_dw[j] = neuron_v_dw(spec, key, j);
   const std::size_t nn = static_cast<std::size_t>(n) * n;
+  int gib = 0;
+  const Group g = this_group(static_cast<int>(blockDim.x), &gib);
+  RowStorage<Real> st;
+  st.x = x;
+  st.w = w;
+  st.g_m = g_m;
+  st.params.carve(params, nn);
+  Real* p = per_neuron;
+  Real** arrays[] = {&st.v_bus, &st.v_dw, &st.v_in, &st.g_bus, &st.g_soma_track};
+  for (Real** a : arrays) {
+    *a = p;
+    p += n;
+  }
+  st.words = words;
+  st.keys = keys;
+  GroupExec<Real> ex{g, n, scratch, rows, RowVars<Real>{}};
+  RowsNetwork<Real, GroupExec<Real>, true, false, false> net(ex, spec, st);
+  net.build(local);
+  const int j = g.rank;
+  if (j >= n) return;
+  out_v_in[j] = static_cast<double>(st.v_in[j]);
+  out_v_dw[j] = static_cast<double>(st.v_dw[j]);
   for (int i = 0; i < n; ++i) {
     const int d = i * n + j;
-    w[d] = device_w(spec, key, local, i, j, words[i], words[j]);
-    const PhysicalDevice p = device_physical(spec, key, i, j);
-    const double vals[7] = {p.r_p, p.r_ap, p.r_m, p.area, p.length, p.mtj_width, p.leak};
-    for (int q = 0; q < 7; ++q) params[q * nn + d] = vals[q];
+    out_w[d] = static_cast<double>(w[d]);
+    const DeviceParams<Real> q = st.params.load(d);
+    int f = 0;
+#define SPINHOP_OUT_FIELD(name, unit, meaning) out_params[(f++) * nn + d] = static_cast<double>(q.name);
+    SPINHOP_DEVICE_FIELDS(SPINHOP_OUT_FIELD)
+#undef SPINHOP_OUT_FIELD
   }
 }
 
@@ -67,20 +87,37 @@ void philox_on_device(const std::uint32_t* ctr_key, std::uint32_t* out, int m) {
   SPINHOP_CUDA_CHECK(cudaMemcpy(out, dout.p, 16 * m, cudaMemcpyDeviceToHost));
 }
 
-void setup_on_device(const PointSpec& spec, bool, std::uint64_t local, double* w, double* v_in,
-                     double* v_dw, double* params) {
+namespace {
+
+template <class Real>
+void setup_with(const PointSpec& spec, std::uint64_t local, double* w, double* v_in, double* v_dw,
+                double* params) {
   const int n = spec.task.n;
+  if (n < 2 || n > kMaxSetupNeurons) throw BackendError("setup_on_device: N out of range");
   const std::size_t nn = static_cast<std::size_t>(n) * n;
-  DeviceArray<double> dw(nn), dvin(n), dvdw(n), dp(7 * nn);
+  DeviceArray<Real> dw(nn), dx(nn), dparams(kDeviceFields * nn), dneurons(5 * n);
+  DeviceArray<double> dgm(nn), ow(nn), ovin(n), ovdw(n), oparams(kDeviceFields * nn);
   DeviceArray<std::uint64_t> dwords(n);
   DeviceArray<std::uint32_t> dkeys(n);
-  setup_kernel<<<1, ((n + 31) / 32) * 32>>>(spec, local, dw.p, dvin.p, dvdw.p, dp.p, dwords.p,
-                                             dkeys.p);
+  const int threads = ((n + 31) / 32) * 32;
+  setup_kernel<Real><<<1, threads>>>(spec, local, dw.p, dx.p, dgm.p, dparams.p, dneurons.p,
+                                     dwords.p, dkeys.p, ow.p, ovin.p, ovdw.p, oparams.p);
   SPINHOP_CUDA_CHECK(cudaGetLastError());
-  SPINHOP_CUDA_CHECK(cudaMemcpy(w, dw.p, 8 * nn, cudaMemcpyDeviceToHost));
-  SPINHOP_CUDA_CHECK(cudaMemcpy(v_in, dvin.p, 8 * n, cudaMemcpyDeviceToHost));
-  SPINHOP_CUDA_CHECK(cudaMemcpy(v_dw, dvdw.p, 8 * n, cudaMemcpyDeviceToHost));
-  SPINHOP_CUDA_CHECK(cudaMemcpy(params, dp.p, 8 * 7 * nn, cudaMemcpyDeviceToHost));
+  SPINHOP_CUDA_CHECK(cudaMemcpy(w, ow.p, 8 * nn, cudaMemcpyDeviceToHost));
+  SPINHOP_CUDA_CHECK(cudaMemcpy(v_in, ovin.p, 8 * n, cudaMemcpyDeviceToHost));
+  SPINHOP_CUDA_CHECK(cudaMemcpy(v_dw, ovdw.p, 8 * n, cudaMemcpyDeviceToHost));
+  SPINHOP_CUDA_CHECK(cudaMemcpy(params, oparams.p, 8 * kDeviceFields * nn, cudaMemcpyDeviceToHost));
+}
+
+}  // namespace
+
+void setup_on_device(const PointSpec& spec, bool double_precision, std::uint64_t local, double* w,
+                     double* v_in, double* v_dw, double* params) {
+  if (double_precision) {
+    setup_with<double>(spec, local, w, v_in, v_dw, params);
+  } else {
+    setup_with<float>(spec, local, w, v_in, v_dw, params);
+  }
 }
 
 }  // namespace spinhop::cuda

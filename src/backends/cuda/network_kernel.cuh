@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "spinhop/physics/outcome.hpp"
-#include "spinhop/physics/trial_setup.hpp"
+#include "spinhop/physics/trial.hpp"
 
 namespace spinhop::cuda {
 
@@ -69,9 +69,10 @@ void reduce_outcomes_async(const NetworkOutcome* outcomes, std::uint64_t count, 
 void philox_on_device(const std::uint32_t* ctr_key /* [m][6] */, std::uint32_t* out /* [m][4] */,
                       int m);
 
-// The same per-trial setup functions evaluated on the device for inspection in tests: nominal
-// weights (n*n), input voltages (n) and the device parameters (7*n*n: R_P, R_AP, R_M, A, Len,
-// MTJW, leak per device).
+// The integration kernels' own trial build (RowsNetwork::build, per-device parameters) run on the
+// device for inspection in tests: synapse voltages (n*n), input and V_DW sources (n) and every
+// device's integrator parameters (kDeviceFields*n*n, field-major in SPINHOP_DEVICE_FIELDS order),
+// in the working precision converted to double.
 void setup_on_device(const PointSpec& spec, bool double_precision, std::uint64_t local,
                      double* w, double* v_in, double* v_dw, double* params);
 

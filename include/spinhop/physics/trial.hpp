@@ -1,9 +1,14 @@
 // Building one trial's network (model.md sections 4 and 6): synapse voltages, inputs, sources and,
-// with variation, every device's own parameters. Per-neuron and per-device functions, so the CPU
-// loops over them and the CUDA kernel gives them to threads; both produce the same bits.
+// with variation, every device's own parameters. The build is three per-element phases, called
+// by every place that builds a trial (the CPU network, the CUDA kernels, the host-side Hopfield
+// baseline, the SPICE export, the GPU setup check), so all produce the same bits:
+//   1. per neuron j: neuron_seed()    its pattern word and (distorted inputs) its rank key;
+//   2. per neuron j: neuron_sources() its input bit and sources (needs every neuron's key);
+//   3. per device (i, j): device_setup() its synapse voltage and physical parameters.
 #pragma once
 
 #include "spinhop/physics/network.hpp"
+#include "spinhop/physics/timeline.hpp"
 #include "spinhop/physics/task.hpp"
 #include "spinhop/physics/variation.hpp"
 
@@ -56,6 +61,47 @@ SPINHOP_HD PhysicalDevice device_physical(const PointSpec& s, const TrialKey& ke
   const PhysicalDevice& nom = (i == j) ? s.soma : s.axon;
   if (!s.sigma.devices_varied()) return nom;
   return vary_device(nom, s.sigma, key, static_cast<std::uint32_t>(i * s.task.n + j));
+}
+
+
+// Whether the trial integrates its nominal network with one axon per neuron (docs/model.md):
+// without per-device parameters or thermal noise and pinning, the axons of a neuron are identical
+// devices on one bus from one start, so they move in lockstep to the bit.
+SPINHOP_HD bool collapsible(const PointSpec& s) { return s.per_device == 0 && !s.integ.extras(); }
+
+// Phase 1, neuron j: its bits of the stored patterns and its distortion rank key (0 unless the
+// inputs are distorted).
+struct NeuronSeed {
+  std::uint64_t word;
+  std::uint32_t key;
+};
+SPINHOP_HD NeuronSeed neuron_seed(const PointSpec& s, const TrialKey& key, int j) {
+  return NeuronSeed{pattern_word(s.task, key, j),
+                    uses_distortion(s.task) ? distortion_key(key, j) : 0u};
+}
+
+// Phase 2, neuron j: the bit it loads and its two sources. keys: every neuron's rank key.
+struct NeuronSources {
+  bool input;   // 1: +V_C, 0: -V_C
+  double v_in;  // input source while loading [V]
+  double v_dw;  // soma-to-axon source [V]
+};
+SPINHOP_HD NeuronSources neuron_sources(const PointSpec& s, const TrialKey& key,
+                                        std::uint64_t local, int j, const std::uint32_t* keys) {
+  const bool flipped = uses_distortion(s.task) && pixel_flipped(keys, s.task.n, s.task.flips, j);
+  const bool bit = input_bit(s.task, key, local, j, flipped);
+  return NeuronSources{bit, neuron_v_in(s, key, j, bit), neuron_v_dw(s, key, j)};
+}
+
+// Phase 3, device (i, j): the synapse source onto dendrite j from neuron i (0 for the soma) and
+// the device's physical parameters. words: every neuron's pattern word.
+struct DeviceSetup {
+  double w;  // [V]
+  PhysicalDevice phys;
+};
+SPINHOP_HD DeviceSetup device_setup(const PointSpec& s, const TrialKey& key, std::uint64_t local,
+                                    int i, int j, const std::uint64_t* words) {
+  return DeviceSetup{device_w(s, key, local, i, j, words[i], words[j]), device_physical(s, key, i, j)};
 }
 
 // Sum over neuron i's axon tracks of 1/R_M, in the order j = 0..n-1 [S]. g_m(d) gives 1/R_M of

@@ -2,21 +2,29 @@
 """Compare one trial's ngspice waveforms with spinhop's (issue 8).
 
   spice_compare.py NGSPICE.dat SPINHOP.csv [--t-solution S] [--energy J] [--png out.png]
+  spice_compare.py NGSPICE.dat RESULTS.h5 [--point P] [--trial K] [--png out.png]
 
 NGSPICE.dat: the wrdata file a netlist from `spinhop netlist` writes (a header line, then one row
 per time point: time [s], v(xs<j>) soma positions [nm], v(xa<i>_<j>) axon positions [nm], speed
 [m/s], tleft [s], v(power) [mW], v(energy) [pJ], ...).
 SPINHOP.csv: spinhop's trajectory of the same trial, columns t [s] and soma_0..soma_{N-1} [m]
 (nm accepted: values above 1e-3 are read as nm), optionally energy [J].
---t-solution / --energy: spinhop's time to solution [s] and energy [J], for the table.
+RESULTS.h5: or a spinhop results file with the trial's waveform (a run with --traces), read with
+the spinhop package (python/): the trace of trial K of point P (default: the first trace), its
+soma positions [m], and its stored time to solution and exact energy.
+--t-solution / --energy: spinhop's time to solution [s] and energy [J], for the table (from the
+results file when one is given).
 
 Prints the comparison table and writes an overlay plot of the soma trajectories.
 """
 import argparse
 import csv
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 
 
 def read_ngspice(path):
@@ -50,6 +58,25 @@ def read_spinhop(path):
     return {"t": t, "soma": soma, "energy": energy}
 
 
+def read_spinhop_results(path, point=None, trial=None):
+    """One stored trace of a results file (the spinhop package; h5py and pandas): soma
+    trajectories [m], and the trial's stored t_solution [s] and energy_exact [J]."""
+    import spinhop
+
+    r = spinhop.open(path)
+    traces = [tr for tr in r.traces if (point is None or tr["point"] == point)
+              and (trial is None or tr["trial"] == trial)]
+    if not traces:
+        sys.exit(f"{path}: no stored trace" + (f" of point {point}" if point is not None else "") +
+                 (f" trial {trial}" if trial is not None else "") + " (run spinhop with --traces)")
+    tr = traces[0]
+    T = r.trials
+    row = T[(T.point == tr["point"]) & (T.trial == tr["trial"])]
+    return {"t": tr["t"], "soma": tr["soma_x"].T, "energy": None,
+            "t_solution": float(row.t_solution.iloc[0]) if len(row) else None,
+            "energy_exact": float(row.energy_exact.iloc[0]) if len(row) else None}
+
+
 def solution_time(sp):
     """spinhop's rule on ngspice's time points (NgspiceTrace::solution_time)."""
     t, tleft = sp["t"], sp["tleft"]
@@ -71,14 +98,24 @@ def bit(x, lo, hi):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ngspice")
-    ap.add_argument("spinhop")
+    ap.add_argument("spinhop", help="spinhop's trajectory: SPINHOP.csv, or a results file (.h5) with a trace")
+    ap.add_argument("--point", type=int, help="results file: the trace's point (default: the first trace)")
+    ap.add_argument("--trial", type=int, help="results file: the trace's trial inside its point")
     ap.add_argument("--t-solution", type=float, help="spinhop's time to solution [s]")
     ap.add_argument("--energy", type=float, help="spinhop's energy [J]")
     ap.add_argument("--length", type=float, default=100e-9, help="track length for the bits [m]")
     ap.add_argument("--png", default="spice_compare.png")
     a = ap.parse_args()
 
-    sp, sh = read_ngspice(a.ngspice), read_spinhop(a.spinhop)
+    sp = read_ngspice(a.ngspice)
+    if a.spinhop.endswith((".h5", ".hdf5")):
+        sh = read_spinhop_results(a.spinhop, a.point, a.trial)
+        if a.t_solution is None:
+            a.t_solution = sh["t_solution"]
+        if a.energy is None:
+            a.energy = sh["energy_exact"]
+    else:
+        sh = read_spinhop(a.spinhop)
     n = min(len(sp["soma"]), len(sh["soma"]))
     print(f"{'soma':>4} {'max |dx| [nm]':>14} {'at [ns]':>9} {'final spinhop':>14} "
           f"{'final ngspice':>14}  bits")

@@ -57,7 +57,6 @@ class CustomPatternTask final : public Task {
   CustomPatternTask(int n, int patterns, std::vector<std::uint64_t> words,
                     std::vector<std::uint64_t> inputs = {})
       : n_(n), p_(patterns), words_(std::move(words)), inputs_(std::move(inputs)) {}
-  TaskKind kind() const override { return TaskKind::Images; }
   std::string name() const override { return "custom"; }
   int neurons() const override { return n_; }
   TaskSpec spec(const ModelParams& m) const override {

@@ -19,7 +19,7 @@ namespace spinhop {
 
 // Everything that defines a run's results (the resolved configuration), plus how it is run.
 struct ExperimentConfig {
-  std::string task = "recall";  // recall | images | maxcut
+  std::string task = "recall";  // a task kind (task_kinds(): recall, images, maxcut)
   // recall
   int neurons = 60;
   int patterns = 1;
@@ -75,13 +75,6 @@ struct SweepAxis {
   std::vector<double> values;
 };
 
-// "NAME=start:stop:step" (inclusive, step > 0) or "NAME=v1,v2,...". Names: any sweepable
-// parameter (sweepable_parameters()), e.g. W, V_C, N, P, distortion, sigma.
-std::vector<SweepAxis> parse_sweeps(const std::vector<std::string>& specs);
-// name -> unit of every sweepable parameter, with the aliases each accepts
-std::vector<std::pair<std::string, std::string>> sweepable_parameters();
-void set_parameter(ExperimentConfig& c, const std::string& name, double value);
-
 struct Shard {
   std::uint64_t index = 0;
   std::uint64_t count = 1;
@@ -116,8 +109,7 @@ class Experiment {
   std::vector<SweepAxis> axes_;
   std::uint64_t points_ = 1;
   int max_neurons_ = 0;
-  mutable std::map<std::string, Image> image_cache_;
-  mutable std::map<std::string, Graph> graph_cache_;
+  mutable InputFiles files_;
 };
 
 // Where the data files (the paper's letters, the Biq Mac graphs) live: $SPINHOP_DATA_DIR, else

@@ -1,4 +1,6 @@
-// Host-side tasks: the task data the backends read, and what a trial's answer means (scoring).
+// Host-side tasks: the task data the backends read, what a trial's answer means (scoring), and the
+// registry of task kinds. A task kind is one source file in src/tasks/ plus its line in
+// src/tasks/registry.cpp (docs/architecture.md, "Adding a task").
 #pragma once
 
 #include <cstdint>
@@ -16,8 +18,6 @@
 
 namespace spinhop {
 
-enum class TaskKind : int { Recall = 0, Images = 1, MaxCut = 2 };
-
 // Task-specific scores of one trial. Fields a task does not use keep their defaults (-1 / NaN).
 struct TrialScore {
   int success = 0;            // read-out equals the target or its inverse, every bit decided
@@ -34,19 +34,57 @@ struct TrialScore {
   double hopfield_cut = std::numeric_limits<double>::quiet_NaN();
 };
 
+// How a task's answers are judged, which decides the columns of its summaries.
+enum class Scoring : int {
+  Patterns = 0,  // success and bit accuracy against stored patterns (recall, images)
+  Cut = 1,       // a cut of a weighted graph against a reference (max-cut)
+};
+
 class Task {
  public:
   virtual ~Task() = default;
-  virtual TaskKind kind() const = 0;
   virtual std::string name() const = 0;
   virtual int neurons() const = 0;
+  virtual Scoring scoring() const { return Scoring::Patterns; }
   // The task as plain data; host pointers stay valid while the Task lives.
   virtual TaskSpec spec(const ModelParams& m) const = 0;
   // Score trial `local` of a point from a read-out (state: bit j = soma j ON; undecided bits
   // never count as correct).
   virtual TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                            const std::uint64_t* undecided) const = 0;
+  // The groups the trials cycle over (images, graphs; none by default): per-group summaries and
+  // references in the results file.
+  virtual int groups() const { return 0; }
+  virtual std::string group_name(int) const { return {}; }
+  virtual double reference(int) const { return std::numeric_limits<double>::quiet_NaN(); }
+  virtual std::string reference_kind(int) const { return "none"; }
+  // Graphs stored in the results file (/graphs).
+  virtual const std::vector<Graph>* graphs() const { return nullptr; }
 };
+
+struct ExperimentConfig;
+
+// Files a run reads, each read once however many sweep points use it.
+class InputFiles {
+ public:
+  const Image& image(const std::string& path);
+  const Graph& graph(const std::string& path);
+
+ private:
+  std::map<std::string, Image> images_;
+  std::map<std::string, Graph> graphs_;
+};
+
+// One kind of task: its name (the subcommand and the config's `task`), a line of help, and how
+// to build the task of a sweep point from the resolved configuration (throws ParameterError or
+// InputError naming what is wrong).
+struct TaskKindInfo {
+  const char* name;
+  const char* help;
+  std::shared_ptr<const Task> (*build)(const ExperimentConfig& c, InputFiles& files);
+};
+const std::vector<TaskKindInfo>& task_kinds();
+const TaskKindInfo& task_kind(const std::string& name);  // ParameterError if unknown
 
 // Best match of a read-out against patterns and their inverses: bits equal to the closest one.
 struct PatternMatch {
@@ -62,7 +100,6 @@ PatternMatch best_pattern_match(const std::vector<std::uint64_t>& pattern_words,
 class RecallTask final : public Task {
  public:
   RecallTask(int neurons, int patterns);
-  TaskKind kind() const override { return TaskKind::Recall; }
   std::string name() const override { return "recall"; }
   int neurons() const override { return n_; }
   int patterns() const { return p_; }
@@ -80,7 +117,6 @@ class RecallTask final : public Task {
 class ImagesTask final : public Task {
  public:
   ImagesTask(std::vector<Image> images, double distortion);
-  TaskKind kind() const override { return TaskKind::Images; }
   std::string name() const override { return "images"; }
   int neurons() const override { return n_; }
   const std::vector<Image>& images() const { return images_; }
@@ -89,6 +125,8 @@ class ImagesTask final : public Task {
   TaskSpec spec(const ModelParams& m) const override;
   TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                    const std::uint64_t* undecided) const override;
+  int groups() const override { return static_cast<int>(images_.size()); }
+  std::string group_name(int g) const override { return images_[static_cast<std::size_t>(g)].name; }
 
  private:
   std::vector<Image> images_;
@@ -107,14 +145,16 @@ class MaxCutTask final : public Task {
   // graphs of at most exact_limit nodes.
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
              const std::map<std::string, double>& known_optima = {}, int exact_limit = 24);
-  TaskKind kind() const override { return TaskKind::MaxCut; }
   std::string name() const override { return "maxcut"; }
   int neurons() const override { return n_; }
-  const std::vector<Graph>& graphs() const { return graphs_; }
+  Scoring scoring() const override { return Scoring::Cut; }
+  const std::vector<Graph>* graphs() const override { return &graphs_; }
   double edge_factor() const { return edge_factor_; }
+  int groups() const override { return static_cast<int>(graphs_.size()); }
+  std::string group_name(int g) const override { return graphs_[static_cast<std::size_t>(g)].name; }
   // Reference optimum of graph g (exact or known; NaN if neither) and how it was obtained.
-  double reference(int g) const { return reference_[static_cast<std::size_t>(g)]; }
-  const std::string& reference_kind(int g) const { return reference_kind_[static_cast<std::size_t>(g)]; }
+  double reference(int g) const override { return reference_[static_cast<std::size_t>(g)]; }
+  std::string reference_kind(int g) const override { return reference_kind_[static_cast<std::size_t>(g)]; }
   TaskSpec spec(const ModelParams& m) const override;
   TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                    const std::uint64_t* undecided) const override;

@@ -118,7 +118,7 @@ void register_netlist(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "netlist", "write one trial as an ngspice netlist (--compare: run ngspice against spinhop)");
   sub->add_option("--task", a->config.task, "recall, images or maxcut")->capture_default_str();
-  add_experiment_options(*sub, a->config, TaskOptions::All);
+  add_experiment_options(*sub, a->config, "");
   sub->add_option("--point", a->point, "sweep point of the trial")->capture_default_str();
   sub->add_option("--trial", a->trial, "trial index inside the point")->capture_default_str();
   sub->add_option("-o,--output", a->output, "netlist file")->capture_default_str();

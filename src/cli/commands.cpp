@@ -21,12 +21,11 @@ struct RunArgs {
   std::string from;  // results file whose stored config to re-run
 };
 
-void add_task_command(CLI::App& app, const char* name, const char* task, const char* help,
-                      TaskOptions which, const std::string& command_line) {
+void add_task_command(CLI::App& app, const TaskKindInfo& kind, const std::string& command_line) {
   auto args = std::make_shared<RunArgs>();
-  args->config.task = task;
-  CLI::App* sub = app.add_subcommand(name, help);
-  add_experiment_options(*sub, args->config, which);
+  args->config.task = kind.name;
+  CLI::App* sub = app.add_subcommand(kind.name, kind.help);
+  add_experiment_options(*sub, args->config, kind.name);
   add_control_options(*sub, args->control);
   sub->callback([args, command_line] { run_experiment(args->config, args->control, command_line); });
 }
@@ -59,22 +58,14 @@ void print_summaries(const std::string& path) {
 }  // namespace
 
 void register_commands(CLI::App& app, const std::string& command_line) {
-  add_task_command(app, "recall", "recall",
-                   "random-pattern recall: P random patterns stored, random inputs (Fig. 5)",
-                   TaskOptions::Recall, command_line);
-  add_task_command(app, "images", "images",
-                   "distorted-image recall: PBM images stored, distorted inputs (Fig. 6)",
-                   TaskOptions::Images, command_line);
-  add_task_command(app, "maxcut", "maxcut",
-                   "max-cut of rudy / Biq Mac graphs or random G(n, p) graphs (Fig. 7, Table II)",
-                   TaskOptions::MaxCut, command_line);
+  for (const TaskKindInfo& kind : task_kinds()) add_task_command(app, kind, command_line);
 
   {  // run: any task; the configuration from `spinhop run FILE.toml` or --from results.h5
     auto args = std::make_shared<RunArgs>();
     CLI::App* sub = app.add_subcommand(
         "run", "run any task: spinhop run experiment.toml [options], or --from results.h5");
-    sub->add_option("--task", args->config.task, "recall, images or maxcut")->capture_default_str();
-    add_experiment_options(*sub, args->config, TaskOptions::All);
+    sub->add_option("--task", args->config.task, "the task kind: recall, images, maxcut")->capture_default_str();
+    add_experiment_options(*sub, args->config, "");
     add_control_options(*sub, args->control);
     sub->add_option("--from", args->from,
                     "re-run the configuration stored in this results file (options given here "

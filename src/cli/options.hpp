@@ -1,28 +1,18 @@
-// The command line: one table of the options that define a run's results (CLI flags, TOML config
-// keys and the stored config are generated from it, so they cannot drift apart), and the run
-// control options.
+// The command line: the result-defining options of the library's one option table
+// (spinhop/options.hpp) as CLI11 flags, and the run-control options.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
 
 #include "spinhop/experiment.hpp"
+#include "spinhop/options.hpp"
 
 namespace spinhop::cli {
 
-// Which task-specific options a subcommand offers.
-enum class TaskOptions { Recall, Images, MaxCut, All };
-
-// Adds every result-defining option, bound to c.
-void add_experiment_options(CLI::App& app, ExperimentConfig& c, TaskOptions which);
+// Adds the result-defining options of `task` ("": of every task), bound to c.
+void add_experiment_options(CLI::App& app, ExperimentConfig& c, const std::string& task);
 // Adds the run-control options (backend, output, resume, shard, progress...).
 void add_control_options(CLI::App& app, RunControl& r);
-
-// The resolved config as TOML (key = value, keys as the option names, full precision): stored in
-// every results file and accepted by `spinhop run FILE`. Paths are made absolute.
-std::string to_toml(const ExperimentConfig& c);
-
-// Makes the image and graph paths absolute (so a stored config re-runs from anywhere).
-void absolutize_paths(ExperimentConfig& c);
 
 }  // namespace spinhop::cli

@@ -16,6 +16,7 @@
 #include "report.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/results_file.hpp"
+#include "spinhop/run.hpp"
 #include "spinhop/version.hpp"
 
 namespace spinhop::cli {
@@ -25,99 +26,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_signal(int) { g_stop.store(true); }
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
-// Traced axons: "i:j" strings, or neuron 0's axons onto every other dendrite (at most 16).
-std::vector<std::pair<int, int>> trace_axons(const RunControl& r, int n) {
-  std::vector<std::pair<int, int>> out;
-  for (const std::string& s : r.trace_axons) {
-    const auto colon = s.find(':');
-    int i = -1, j = -1;
-    try {
-      if (colon != std::string::npos) {
-        i = std::stoi(s.substr(0, colon));
-        j = std::stoi(s.substr(colon + 1));
-      }
-    } catch (const std::exception&) {
-      i = j = -1;
-    }
-    if (i < 0 || j < 0 || i >= n || j >= n || i == j) {
-      throw ParameterError("invalid --trace-axons '" + s + "': expected i:j with 0 <= i, j < N = " +
-                           std::to_string(n) + " and i != j");
-    }
-    out.emplace_back(i, j);
-  }
-  if (out.empty()) {
-    for (int j = 1; j < n && j <= 16; ++j) out.emplace_back(0, j);
-  }
-  return out;
-}
-
-ResultsHeader make_header(const Experiment& exp, const Backend& backend, const Shard& shard,
-                          const RunControl& ctl, const std::string& command_line) {
-  const ExperimentConfig& c = exp.config();
-  ResultsHeader h;
-  h.spinhop_version = SPINHOP_VERSION;
-  h.git_sha = SPINHOP_GIT_SHA;
-  h.backend = backend.name();
-  h.device = backend.device_name();
-  h.created = utc_now();
-  h.command_line = command_line;
-  h.config_toml = to_toml(c);
-  h.task = c.task;
-  h.precision = c.precision;
-  h.seed = c.seed;
-  h.trials_per_point = c.trials;
-  h.points = exp.points();
-  h.shard_index = shard.index;
-  h.shard_count = shard.count;
-  h.words = (exp.max_neurons() + 63) / 64;
-  h.axes = exp.axes();
-  h.target = c.target;
-  h.traces = ctl.traces;
-  for (std::uint64_t p = 0; p < exp.points(); ++p) {
-    const ExperimentPoint pt = exp.point(p);
-    h.point_values.push_back(pt.values);
-    h.point_neurons.push_back(pt.spec.task.n);
-    if (ctl.traces > 0) h.trace_axons.push_back(trace_axons(ctl, pt.spec.task.n));
-    std::vector<double> refs;
-    std::vector<std::string> kinds, names;
-    if (const auto* mc = dynamic_cast<const MaxCutTask*>(pt.task.get())) {
-      for (const Graph& g : mc->graphs()) {
-        const bool seen = std::any_of(h.graphs.begin(), h.graphs.end(),
-                                      [&](const Graph& x) { return x.name == g.name; });
-        if (!seen) h.graphs.push_back(g);
-      }
-      for (std::size_t g = 0; g < mc->graphs().size(); ++g) {
-        refs.push_back(mc->reference(static_cast<int>(g)));
-        kinds.push_back(mc->reference_kind(static_cast<int>(g)));
-        names.push_back(mc->graphs()[g].name);
-      }
-    } else if (const auto* im = dynamic_cast<const ImagesTask*>(pt.task.get())) {
-      for (const Image& i : im->images()) {
-        refs.push_back(std::nan(""));
-        kinds.push_back("none");
-        names.push_back(i.name);
-      }
-    }
-    h.groups = std::max(h.groups, static_cast<int>(refs.size()));
-    h.references.push_back(refs);
-    h.reference_kinds.push_back(kinds);
-    h.group_names.push_back(names);
-  }
-  for (std::uint64_t p = 0; p < h.points; ++p) {
-    h.references[p].resize(h.groups, std::nan(""));
-    h.reference_kinds[p].resize(h.groups, "none");
-    h.group_names[p].resize(h.groups);
-  }
-  return h;
-}
 
 // Values each printed quantity keeps for its quantiles (the median); beyond, a uniform sample.
 constexpr std::size_t kPrintedSummaryKeep = 1 << 16;
@@ -132,16 +40,15 @@ std::string point_label(const Experiment& exp, const ExperimentPoint& pt) {
   return s;
 }
 
-void print_task_groups(const Experiment& exp, const ExperimentPoint& pt,
-                       const GroupSummaryBuilder& builder, const ResultsHeader& h) {
+void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& builder,
+                       const ResultsHeader& h) {
   const Task& task = *pt.task;
-  (void)exp;
-  if (task.kind() == TaskKind::Recall) return;
+  if (task.groups() == 0) return;
   const std::vector<GroupSummary> gs = builder.summaries();
   for (const GroupSummary& g : gs) {
     if (g.point != pt.index || g.summary.trials == 0) continue;
     const std::string& name = h.group_names[pt.index][g.group];
-    if (task.kind() == TaskKind::Images) {
+    if (task.scoring() == Scoring::Patterns) {
       std::printf("    image %-10s %6llu trials  success %.4f  bit accuracy %.4f  t_sol mean %s\n",
                   name.c_str(), static_cast<unsigned long long>(g.summary.trials),
                   g.summary.success_rate, g.summary.bit_accuracy.mean,
@@ -228,6 +135,61 @@ int run_experiment(ExperimentConfig config, const RunControl& ctl,
 
 namespace {
 
+// The terminal's view of a run: progress on stderr, and each point's summary on stdout when its
+// trials are done (memory bounded however many trials: the file's /summary is exact, computed
+// from the stored rows at the end).
+class TerminalSink final : public ResultSink {
+ public:
+  TerminalSink(const Experiment& exp, const ResultsHeader& h, Progress& progress, bool talk,
+               bool have_file)
+      : exp_(exp), h_(h), progress_(progress), talk_(talk), have_file_(have_file),
+        t0_(std::chrono::steady_clock::now()) {}
+  void begin_point(const ExperimentPoint& pt) override {
+    summary_ = std::make_unique<SummaryBuilder>(kPrintedSummaryKeep);
+    groups_ = std::make_unique<GroupSummaryBuilder>(h_, pt.index, kPrintedSummaryKeep);
+  }
+  void batch(const ExperimentPoint& pt, const ScoredBatch& b) override {
+    for (const TrialRecord& r : b.records) {
+      if (talk_) {
+        summary_->add(r);
+        groups_->add(r);
+      }
+      device_updates_ += static_cast<double>(r.outcome.steps) * pt.spec.task.n * pt.spec.task.n;
+    }
+    done_ += b.records.size();
+    progress_.update(done_, pt.index);
+  }
+  void end_point(const ExperimentPoint& pt) override {
+    if (!talk_ || summary_->trials() == 0) return;
+    progress_.finish();
+    const PointSummary s = summary_->summary(pt.spec.task.n);
+    const bool last = exp_.points() == 1 || pt.index + 1 == exp_.points() || interrupted;
+    if (exp_.points() > 1) {
+      std::printf("point %llu: %s\n", static_cast<unsigned long long>(pt.index), point_label(exp_, pt).c_str());
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    print_point_summary(s, ThroughputFigures{secs, done_ / secs, device_updates_ / secs}, last);
+    if (!summary_->exact_time_quantiles()) {
+      std::printf("  (the median above is from a uniform sample of %zu trials%s)\n", kPrintedSummaryKeep,
+                  have_file_ ? "; /summary in the file is exact" : "");
+    }
+    print_task_groups(pt, *groups_, h_);
+    std::fflush(stdout);
+  }
+  bool interrupted = false;
+
+ private:
+  const Experiment& exp_;
+  const ResultsHeader& h_;
+  Progress& progress_;
+  bool talk_, have_file_;
+  std::chrono::steady_clock::time_point t0_;
+  std::unique_ptr<SummaryBuilder> summary_;
+  std::unique_ptr<GroupSummaryBuilder> groups_;
+  std::uint64_t done_ = 0;
+  double device_updates_ = 0;
+};
+
 int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line) {
   absolutize_paths(config);
   const Experiment exp(config);  // validates everything before any file is touched
@@ -240,19 +202,17 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
   const ExperimentConfig& c = exp.config();
   const Precision precision = parse_precision(c.precision);
   auto backend = make_backend(BackendOptions{ctl.backend, ctl.threads, ctl.device, ctl.devices});
-  const ResultsHeader header = make_header(exp, *backend, shard, ctl, command_line);
-  for (std::uint64_t p = 0; p < exp.points() && ctl.traces > 0; ++p) {
-    trace_axons(ctl, exp.point(p).spec.task.n);  // reject bad axon lists before writing
-  }
+  // bad trace axon lists are rejected here, before anything is written
+  const ResultsHeader header =
+      results_header(exp, *backend, HeaderInfo{shard, ctl.traces, ctl.trace_axons, command_line});
+  const std::uint64_t run_total = shard_total(exp, shard);
   if (ctl.dry_run) {
-    std::uint64_t in_shard = 0;
-    for (std::uint64_t p = 0; p < exp.points(); ++p) in_shard += exp.shard_trials(p, shard);
     std::printf("spinhop %s (dry run): task %s, %llu point(s) x %llu trials = %llu trials, %llu in "
                 "shard %s; backend %s on %s; the configuration is valid\n",
                 SPINHOP_VERSION, c.task.c_str(), static_cast<unsigned long long>(exp.points()),
                 static_cast<unsigned long long>(c.trials),
                 static_cast<unsigned long long>(exp.total_trials()),
-                static_cast<unsigned long long>(in_shard), ctl.shard.c_str(), backend->name().c_str(),
+                static_cast<unsigned long long>(run_total), ctl.shard.c_str(), backend->name().c_str(),
                 backend->device_name().c_str());
     return 0;
   }
@@ -264,8 +224,6 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
                      : ResultsWriter::create(ctl.output, header, ctl.force);
     done_before = out->committed();
   }
-  std::uint64_t run_total = 0;
-  for (std::uint64_t p = 0; p < exp.points(); ++p) run_total += exp.shard_trials(p, shard);
   if (done_before > run_total) throw InputError("'" + ctl.output + "' holds more trials than this run has");
 
   const bool talk = !ctl.quiet;
@@ -288,94 +246,30 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
   int stop_after = -1;  // test hook: behave as if interrupted after this many batches
   if (const char* env = std::getenv("SPINHOP_TEST_STOP_AFTER_BATCHES")) stop_after = std::atoi(env);
   Progress progress(run_total - done_before, exp.points(), talk && ctl.progress);
-  std::uint64_t done = 0, batches = 0, skip_left = done_before;
-  const auto t0 = std::chrono::steady_clock::now();
-  double device_updates = 0;
-  bool interrupted = false;
-
-  for (std::uint64_t p = 0; p < exp.points() && !interrupted; ++p) {
-    const std::uint64_t in_point = exp.shard_trials(p, shard);
-    const std::uint64_t skip = std::min(skip_left, in_point);
-    skip_left -= skip;
-    if (skip == in_point && in_point > 0 && !(ctl.traces > 0)) continue;
-    const ExperimentPoint pt = exp.point(p);
-    // waveforms of the point's first trials, recorded once (by shard 0)
-    if (out && ctl.traces > 0 && shard.index == 0) {
-      const auto axons = trace_axons(ctl, pt.spec.task.n);
-      for (int k = 0; k < ctl.traces && static_cast<std::uint64_t>(k) < c.trials; ++k) {
-        const std::uint64_t slot = p * ctl.traces + k;
-        if (!out->has_trace(slot)) {
-          out->write_trace(slot, record_trace(pt.spec, p, static_cast<std::uint64_t>(k), precision, axons));
-        }
-      }
-    }
-    if (skip == in_point) continue;
-    RunOptions ro;
-    ro.trials = c.trials;
-    ro.first = exp.shard_first(p, shard);
-    ro.stride = shard.count;
-    ro.skip = skip;
-    ro.batch = ctl.batch;
-    ro.precision = precision;
-    ro.hopfield = c.hopfield;
-    ro.hopfield_states = parse_hopfield_states(c.hopfield_states);
-    ro.score_threads = ctl.threads;
-    // the printed summary of this point; memory stays bounded however many trials (the file's
-    // /summary is exact, computed from the stored rows at the end)
-    SummaryBuilder point_summary(kPrintedSummaryKeep);
-    GroupSummaryBuilder group_summary(header, p, 0);
-    try {
-      run_point(*backend, *pt.task, pt.config.model, pt.spec, p, ro, [&](const ScoredBatch& b) {
-        if (out) {
-          std::vector<TrialRow> rows(b.records.size());
-          for (std::size_t k = 0; k < rows.size(); ++k) {
-            rows[k].record = b.records[k];
-            const std::size_t off = k * b.outcome.words;
-            rows[k].state.assign(b.outcome.state.begin() + off, b.outcome.state.begin() + off + b.outcome.words);
-            rows[k].undecided.assign(b.outcome.undecided.begin() + off,
-                                     b.outcome.undecided.begin() + off + b.outcome.words);
-            rows[k].input.assign(b.inputs.begin() + off, b.inputs.begin() + off + b.outcome.words);
-            rows[k].state.resize(header.words, 0);
-            rows[k].undecided.resize(header.words, 0);
-            rows[k].input.resize(header.words, 0);
-          }
-          out->append(rows);
-        }
-        for (const TrialRecord& r : b.records) {
-          if (talk) {
-            point_summary.add(r);
-            group_summary.add(r);
-          }
-          device_updates += static_cast<double>(r.outcome.steps) * pt.spec.task.n * pt.spec.task.n;
-        }
-        done += b.records.size();
-        ++batches;
-        progress.update(done, p);
-        if (g_stop.load() || (stop_after >= 0 && batches >= static_cast<std::uint64_t>(stop_after))) {
-          throw Interrupted("stopped");
-        }
-      });
-    } catch (const Interrupted&) {
-      interrupted = true;
-    }
-    if (talk && point_summary.trials() > 0) {
-      progress.finish();
-      const PointSummary s = point_summary.summary(pt.spec.task.n);
-      if (exp.points() > 1) std::printf("point %llu: %s\n", static_cast<unsigned long long>(p), point_label(exp, pt).c_str());
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      ThroughputFigures tp{secs, done / secs, device_updates / secs};
-      print_point_summary(s, tp, exp.points() == 1 || p + 1 == exp.points() || interrupted);
-      if (!point_summary.exact_time_quantiles()) {
-        std::printf("  (the median above is from a uniform sample of %zu trials%s)\n", kPrintedSummaryKeep,
-                    out ? "; /summary in the file is exact" : "");
-      }
-      print_task_groups(exp, pt, group_summary, header);
-      std::fflush(stdout);
-    }
+  TerminalSink terminal(exp, header, progress, talk, out != nullptr);
+  std::unique_ptr<ResultsFileSink> file;
+  std::vector<ResultSink*> sinks;
+  if (out) {
+    file = std::make_unique<ResultsFileSink>(*out, header, precision);
+    sinks.push_back(file.get());
   }
+  sinks.push_back(&terminal);
+  RunPlan plan;
+  plan.shard = shard;
+  plan.precision = precision;
+  plan.batch = ctl.batch;
+  plan.score_threads = ctl.threads;
+  plan.done_before = done_before;
+  std::uint64_t batches = 0;
+  const RunStatus st = run_trials(exp, *backend, plan, sinks, [&] {
+    ++batches;
+    const bool stop = g_stop.load() || (stop_after >= 0 && batches >= static_cast<std::uint64_t>(stop_after));
+    terminal.interrupted = stop;
+    return stop;
+  });
   progress.finish();
-  if (interrupted) {
-    const std::uint64_t kept = out ? out->committed() : done;
+  if (st.interrupted) {
+    const std::uint64_t kept = out ? out->committed() : st.done;
     if (out) out->close();
     std::string how = ctl.output.empty()
                           ? "no --output file was given, nothing is kept"

@@ -1,0 +1,135 @@
+// Max-cut (Fig. 7, Table II): one neuron per node, the graph mapped onto the synapse voltages,
+// every soma loaded OFF; the cut scored against the exact or a known optimum.
+#include <cmath>
+#include <filesystem>
+
+#include "spinhop/errors.hpp"
+#include "spinhop/physics/outcome.hpp"
+#include "spinhop/experiment.hpp"
+#include "spinhop/tasks.hpp"
+#include "tasks/task_common.hpp"
+
+namespace spinhop {
+
+MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
+                       const std::map<std::string, double>& known_optima, int exact_limit)
+    : graphs_(std::move(graphs)), edge_factor_(edge_factor) {
+  if (graphs_.empty()) throw ParameterError("maxcut: no graph given (--graph FILE or --random-graph N)");
+  n_ = graphs_.front().n;
+  for (const Graph& g : graphs_) {
+    if (g.n != n_) {
+      throw InputError("max-cut graphs differ in size: '" + graphs_.front().name + "' has " +
+                       std::to_string(n_) + " nodes, '" + g.name + "' has " + std::to_string(g.n) +
+                       " (one network size per run; sweep the size instead)");
+    }
+  }
+  check_neurons(n_, "graph size");
+  if (!(edge_factor > 0.0) || !std::isfinite(edge_factor)) {
+    throw ParameterError("invalid --edge-factor " + std::to_string(edge_factor) + ": must be > 0");
+  }
+  for (const Graph& g : graphs_) {
+    const auto known = known_optima.find(g.name);
+    if (g.n <= exact_limit) {
+      reference_.push_back(exact_maxcut(g).value);
+      reference_kind_.push_back("exact");
+    } else if (known != known_optima.end()) {
+      reference_.push_back(known->second);
+      reference_kind_.push_back("known");
+    } else {
+      reference_.push_back(std::nan(""));
+      reference_kind_.push_back("none");
+    }
+  }
+}
+
+TaskSpec MaxCutTask::spec(const ModelParams& m) const {
+  const std::size_t nn = static_cast<std::size_t>(n_) * n_;
+  if (weights_w_ != m.w || weights_.size() != nn * graphs_.size()) {
+    weights_.assign(nn * graphs_.size(), m.w);
+    for (std::size_t g = 0; g < graphs_.size(); ++g) {
+      double* wg = weights_.data() + g * nn;
+      for (int j = 0; j < n_; ++j) wg[static_cast<std::size_t>(j) * n_ + j] = 0.0;
+      for (const Edge& e : graphs_[g].edges) {
+        const double v = -edge_factor_ * m.w * e.w;
+        wg[static_cast<std::size_t>(e.i) * n_ + e.j] = v;
+        wg[static_cast<std::size_t>(e.j) * n_ + e.i] = v;
+      }
+    }
+    weights_w_ = m.w;
+  }
+  TaskSpec t;
+  t.n = n_;
+  t.w = m.w;
+  t.groups = static_cast<int>(graphs_.size());
+  t.weights = WeightSource::Matrix;
+  t.patterns = 0;
+  t.matrices = weights_.data();
+  t.inputs = InputSource::AllOff;
+  return t;
+}
+
+TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
+                             const std::uint64_t* state, const std::uint64_t* undecided) const {
+  const int g = group_of_trial(spec.task, local);
+  const Graph& graph = graphs_[static_cast<std::size_t>(g)];
+  std::vector<std::uint8_t> side(static_cast<std::size_t>(n_));
+  int decided = 0;
+  for (int j = 0; j < n_; ++j) {
+    side[static_cast<std::size_t>(j)] = test_bit(state, j) ? 1 : 0;  // undecided somas count as OFF
+    decided += test_bit(undecided, j) ? 0 : 1;
+  }
+  TrialScore s;
+  s.target = g;
+  s.cut = cut_value(graph, side);
+  const double total = graph.total_weight();
+  s.cut_fraction = total != 0.0 ? s.cut / total : std::nan("");
+  const double ref = reference_[static_cast<std::size_t>(g)];
+  s.gap = (ref > 0.0) ? 1.0 - s.cut / ref : std::nan("");
+  s.success = (decided == n_ && ref > 0.0 && s.cut >= ref) ? 1 : 0;
+  s.bit_accuracy = std::nan("");  // no target pattern
+  return s;
+}
+
+namespace {
+
+std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& files) {
+  if (c.graphs.empty() && c.random_graph <= 0) {
+    throw ParameterError("maxcut needs --graph FILE (repeatable) or --random-graph N");
+  }
+  if (!c.graphs.empty() && c.random_graph > 0) {
+    throw ParameterError("maxcut: give either --graph files or --random-graph, not both");
+  }
+  if (c.random_graph > 0 && (c.graph_count < 1 || c.graph_count > 1000000)) {
+    throw ParameterError("invalid --graphs = " + std::to_string(c.graph_count) + ": must be in [1, 10^6]");
+  }
+  if (!(c.target > 0.0 && c.target <= 1.0)) {
+    throw ParameterError("invalid --target " + std::to_string(c.target) + ": must be in (0, 1]");
+  }
+  std::vector<Graph> graphs;
+  std::map<std::string, double> optima;
+  if (c.random_graph > 0) {
+    for (int g = 0; g < c.graph_count; ++g) {
+      graphs.push_back(random_graph(c.random_graph, c.density, c.seed, static_cast<std::uint64_t>(g)));
+    }
+  } else {
+    for (const std::string& path : c.graphs) graphs.push_back(files.graph(path));
+    std::string optima_path = c.optima;
+    if (optima_path.empty()) {
+      const auto beside = std::filesystem::path(c.graphs.front()).parent_path() / "optima.tsv";
+      if (std::filesystem::exists(beside)) optima_path = beside.string();
+    }
+    if (!optima_path.empty()) optima = read_optima_tsv(optima_path);
+  }
+  return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima);
+}
+
+}  // namespace
+
+const TaskKindInfo& maxcut_task_kind() {
+  static const TaskKindInfo info{
+      "maxcut", "max-cut of rudy / Biq Mac graphs or random G(n, p) graphs (Fig. 7, Table II)",
+      build_maxcut};
+  return info;
+}
+
+}  // namespace spinhop

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "spinhop/backend.hpp"
+#include "spinhop/experiment.hpp"
 #include "spinhop/runner.hpp"
 
 namespace spinhop::test {
@@ -40,6 +41,13 @@ inline RunResult run_trials(const Task& task, const ModelParams& m, const PointS
     }
   });
   return r;
+}
+
+// The paper's three 10x10 letters U, T, D.
+inline std::vector<Image> paper_letters() {
+  std::vector<Image> v;
+  for (const char* l : {"u", "t", "d"}) v.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
+  return v;
 }
 
 // Bitwise equality of two outcomes (times, energy, steps, read-out).

@@ -14,16 +14,6 @@
 using namespace spinhop;
 using namespace spinhop::test;
 
-namespace {
-
-std::vector<Image> paper_letters() {
-  std::vector<Image> v;
-  for (const char* l : {"u", "t", "d"}) v.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
-  return v;
-}
-
-}  // namespace
-
 TEST(ImagesTask, EveryTrialFlipsExactlyRoundDTimesPixels) {
   ModelParams m;
   for (double d : {0.0, 0.05, 0.125, 0.33, 0.5}) {

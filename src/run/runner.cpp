@@ -80,7 +80,7 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
   const std::uint64_t batch = opt.batch > 0 ? opt.batch : backend.preferred_batch(spec.task.n);
   const PaperEnergyModel paper = paper_energy_model(model, spec.task.n, spec.v_dw);
   int threads = opt.score_threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = worker_threads(std::max(threads, 0));
   WorkerPool scorers(threads);
   // the m-th trial of this run's sequence is first + m * stride
   const std::uint64_t stride = std::max<std::uint64_t>(opt.stride, 1);

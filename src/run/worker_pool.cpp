@@ -1,6 +1,19 @@
 #include "run/worker_pool.hpp"
 
+#include <algorithm>
+#include <string>
+
+#include "spinhop/errors.hpp"
+
 namespace spinhop {
+
+int worker_threads(int requested) {
+  if (requested < 0) {
+    throw ParameterError("invalid --threads = " + std::to_string(requested) + ": must be >= 0 (0 = all)");
+  }
+  if (requested == 0) return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return requested;
+}
 
 WorkerPool::WorkerPool(int threads) {
   for (int w = 1; w < threads; ++w) threads_.emplace_back([this, w] { work(w); });

@@ -14,6 +14,10 @@
 
 namespace spinhop {
 
+// The worker threads a --threads value asks for: 0 = every hardware thread; ParameterError for a
+// negative count.
+int worker_threads(int requested);
+
 class WorkerPool {
  public:
   explicit WorkerPool(int threads);

@@ -73,9 +73,7 @@ TEST_P(Identity, VariationDoublePrecisionAndSourceErrors) {
 TEST_P(Identity, ImagesMaxCutNoiseAndStrides) {
   ModelParams m;
   {
-    std::vector<Image> letters;
-    for (const char* l : {"u", "t", "d"}) letters.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
-    ImagesTask task(letters, 0.25);
+    ImagesTask task(paper_letters(), 0.25);
     expect_identical(make_point_spec(m, VariationSigmas{}, task.spec(m), 48, 0), Precision::Float, 0, 12);
   }
   {

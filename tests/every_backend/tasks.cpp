@@ -10,16 +10,6 @@
 using namespace spinhop;
 using namespace spinhop::test;
 
-namespace {
-
-std::vector<Image> paper_letters() {
-  std::vector<Image> v;
-  for (const char* l : {"u", "t", "d"}) v.push_back(read_pbm(data_dir() + "/images/" + l + ".pbm"));
-  return v;
-}
-
-}  // namespace
-
 class Images : public OnBackend {};
 class MaxCutRun : public OnBackend {};
 class VariationRun : public OnBackend {};

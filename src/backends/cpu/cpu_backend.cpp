@@ -76,9 +76,7 @@ class CpuBackend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> make_cpu_backend(int threads) {
-  if (threads < 0) throw ParameterError("invalid --threads = " + std::to_string(threads) + ": must be >= 0 (0 = all)");
-  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::make_unique<CpuBackend>(threads);
+  return std::make_unique<CpuBackend>(worker_threads(threads));
 }
 
 std::unique_ptr<Backend> make_backend(const BackendOptions& opt) {

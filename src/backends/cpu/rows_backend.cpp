@@ -119,9 +119,7 @@ class RowsBackend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> make_rows_backend(int threads) {
-  if (threads < 0) throw ParameterError("invalid --threads = " + std::to_string(threads) + ": must be >= 0 (0 = all)");
-  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::make_unique<RowsBackend>(threads);
+  return std::make_unique<RowsBackend>(worker_threads(threads));
 }
 
 }  // namespace spinhop

@@ -87,7 +87,7 @@ SPINHOP_HD bool same_params(const DeviceParams<Real>& a, const DeviceParams<Real
 // MTJ conductance: antiparallel left of the MTJ, parallel right of it, linear in between. [S]
 template <class Real>
 SPINHOP_HD Real mtj_conductance(const DeviceParams<Real>& p, Real x) {
-  const Real f = hd::clamp_((x - p.x_lo) * p.inv_w, Real(0), Real(1));
+  const Real f = hd::min_(hd::max_(x - p.x_lo, Real(0)) * p.inv_w, Real(1));
   return hd::fma_(f, p.dg, p.g_ap);
 }
 

@@ -183,7 +183,7 @@ class CpuNetwork<Real>::Columns {
   void solve_nodes(bool loading) {
     for (int j = 0; j < n_; ++j) {
       const DendriteSums<Real> s{m_.sum_g_[j], m_.sum_gw_[j], m_.sum_gww_[j]};
-      m_.rows_[j].power =
+      m_.power_[j] =
           neuron_nodes(m_.view_, j, s, m_.g_soma_[j], loading, &m_.v_bus_[j], &m_.v_dend_[j]);
     }
   }
@@ -250,19 +250,29 @@ class CpuNetwork<Real>::Columns {
 
   template <class F>
   void each_row(F f) {
-    for (int j = 0; j < n_; ++j) f(m_.rows_[j]);
+    // the rows' energy arrays are separate (they vectorise); f sees each row as a RowEnergy
+    double* __restrict power = m_.power_.data();
+    double* __restrict power_prev = m_.power_prev_.data();
+    double* __restrict energy = m_.energy_.data();
+    for (int j = 0; j < n_; ++j) {
+      RowEnergy r{power[j], power_prev[j], energy[j]};
+      f(r);
+      power[j] = r.power;
+      power_prev[j] = r.power_prev;
+      energy[j] = r.energy;
+    }
   }
 
   double total_energy() const {
     double e = 0.0;
-    for (int j = 0; j < n_; ++j) e = e + m_.rows_[j].energy;
+    for (int j = 0; j < n_; ++j) e = e + m_.energy_[j];
     return e;
   }
 
   void observe(const TimeLine& tl) {
     if (m_.observer_ == nullptr) return;
     double p = 0.0;
-    for (int j = 0; j < n_; ++j) p += m_.rows_[j].power;
+    for (int j = 0; j < n_; ++j) p += m_.power_[j];
     if constexpr (Collapsed) expand();
     m_.observer_->on_step(tl.t, tl.phase, m_.x_[m_.cur_].data(), m_.stride_, m_.v_dend_.data(), n_, p);
   }
@@ -364,7 +374,7 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
     a->assign(stride_, Real(0));
   }
   for (auto* a : {&g_soma_, &v_bus_, &v_bus_prev_}) a->assign(n, Real(0));
-  rows_.assign(n, RowEnergy{});
+  for (auto* a : {&power_, &power_prev_, &energy_}) a->assign(n, 0.0);
 
   const DeviceParams<Real> soma = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
   const DeviceParams<Real> axon = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);

@@ -64,7 +64,7 @@ class CpuNetwork {
   // per neuron j (row sums, node voltages, fastest wall, end of motion, energy)
   std::vector<Real> sum_g_, sum_gw_, sum_gww_, g_soma_, speed_;
   std::vector<Real> v_bus_, v_dend_, v_bus_prev_, v_dend_prev_;
-  std::vector<RowEnergy> rows_;
+  std::vector<double> power_, power_prev_, energy_;  // the rows' RowEnergy, one array per field
 };
 
 extern template class CpuNetwork<float>;

@@ -35,10 +35,11 @@ if [ -z "$build" ]; then
   cmake --build "$build" -j"$(nproc)" > "$logs/build.log" 2>&1 || { echo "build failed"; tail -40 "$logs/build.log"; exit 1; }
 fi
 
-echo "== GPU tests"
-SPINHOP_REQUIRE_GPU=1 timeout 180 "$build/tests/spinhop_gpu_tests" > "$logs/gpu-tests.log" 2>&1
+echo "== GPU tests (the every-backend suites and the regression cases on cuda, bitwise against the CPU)"
+SPINHOP_REQUIRE_GPU=1 timeout 300 ctest --test-dir "$build" -L gpu -j4 --output-on-failure \
+  > "$logs/gpu-tests.log" 2>&1
 rc=$?
-grep -E "^\s+N=|layout|trials in one|OK \]|FAILED|PASSED|Failure|Expected|Which is|actual" "$logs/gpu-tests.log" | head -80
+grep -E "tests passed|tests failed|Failed|\*\*\*|Failure|Expected|Which is|actual" "$logs/gpu-tests.log" | head -80
 [ $rc -eq 0 ] || status=1
 
 echo "== benchmark"

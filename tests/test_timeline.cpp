@@ -85,7 +85,9 @@ TEST(TimeLine, StepLengthBoundsAndPhaseBoundary) {
 TEST(TimeLine, FinishStepLandsExactlyOnTheSwitchOff) {
   const IntegratorConsts c = consts(16e-9, 3e-6);
   TimeLine tl;
-  tl.t = 15.7e-9;
+  // a time from which t + (t_load - t) rounds past t_load: the clock must land on t_load itself
+  tl.t = 1.0732459326825493e-09;
+  ASSERT_NE(tl.t + (16e-9 - tl.t), 16e-9);
   finish_step(c, tl, step_length(c, tl, 0.0));
   EXPECT_EQ(tl.t, 16e-9);
   EXPECT_EQ(tl.phase, kRelaxing);

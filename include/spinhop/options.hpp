@@ -43,6 +43,11 @@ void set_parameter(ExperimentConfig& c, const std::string& axis, double value);
 // (axis, unit) of every sweepable parameter of the task.
 std::vector<std::pair<std::string, std::string>> sweepable_parameters(const std::string& task);
 
+// Sets option `name` (its long name, e.g. "neurons", "t-max", "sigma"; "task" too) of c from
+// its text form: numbers, true/false, text; a list option (image, graph, sweep) appends. Throws
+// ParameterError naming the option for an unknown name or a malformed value.
+void apply_option(ExperimentConfig& c, const std::string& name, const std::string& value);
+
 // The resolved config as TOML (key = value, keys as the option names, full precision): stored in
 // every results file and accepted by `spinhop run FILE`. Paths are made absolute.
 std::string to_toml(const ExperimentConfig& c);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "spinhop/errors.hpp"
@@ -234,6 +235,66 @@ std::vector<SweepAxis> parse_sweeps(const std::vector<std::string>& specs, const
     axes.push_back(axis);
   }
   return axes;
+}
+
+void apply_option(ExperimentConfig& c, const std::string& name, const std::string& value) {
+  if (name == "task") {
+    c.task = value;
+    return;
+  }
+  auto number = [&](double* out) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(value, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != value.size()) {
+      throw ParameterError("invalid --" + name + " '" + value + "': not a number");
+    }
+    *out = v;
+  };
+  for (OptionSpec& o : option_table(c)) {
+    if (name != o.name) continue;
+    std::visit(
+        [&](auto& t) {
+          using T = std::decay_t<decltype(t)>;
+          if constexpr (std::is_same_v<T, bool*>) {
+            if (value == "true" || value == "1") {
+              *t = true;
+            } else if (value == "false" || value == "0") {
+              *t = false;
+            } else {
+              throw ParameterError("invalid --" + name + " '" + value + "': true or false");
+            }
+          } else if constexpr (std::is_same_v<T, double*>) {
+            number(t);
+          } else if constexpr (std::is_same_v<T, std::string*>) {
+            *t = value;
+          } else if constexpr (std::is_same_v<T, std::vector<std::string>*>) {
+            t->push_back(value);
+          } else if constexpr (std::is_same_v<T, std::function<void(double)>>) {
+            double v = 0;
+            number(&v);
+            t(v);
+          } else {
+            double v = 0;
+            number(&v);
+            if (!(v >= 0) || std::floor(v) != v || v > 9.007199254740992e15) {
+              throw ParameterError("invalid --" + name + " '" + value + "': a non-negative integer");
+            }
+            using V = std::remove_pointer_t<T>;
+            if (v > static_cast<double>(std::numeric_limits<V>::max())) {
+              throw ParameterError("invalid --" + name + " '" + value + "': too large");
+            }
+            *t = static_cast<V>(v);
+          }
+        },
+        o.target);
+    return;
+  }
+  throw ParameterError("unknown option '" + name + "'");
 }
 
 namespace {

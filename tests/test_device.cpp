@@ -1,6 +1,8 @@
 // One DW-MTJ under constant drive (model.md section 1).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "spinhop/model.hpp"
 
 using namespace spinhop;
@@ -37,9 +39,26 @@ TEST(Device, VelocityIsKTimesCurrentPlusLeak) {
 
 TEST(Device, ClampsAtBothTrackEnds) {
   const DeviceParams<double> p = kModel.axon_device<double>();
-  EXPECT_EQ(wall_advance(p, 99e-9, 50.0, 1e-9), 100e-9);   // would reach 149 nm
-  EXPECT_EQ(wall_advance(p, 1e-9, -50.0, 1e-9), 0.0);      // would reach -49 nm
-  EXPECT_NEAR(wall_advance(p, 50e-9, 10.0, 1e-9), 60e-9, 1e-18);
+  EXPECT_EQ(wall_position(p, 99e-9, 1e-9, 50.0), 100e-9);   // would reach 149 nm
+  EXPECT_EQ(wall_position(p, 1e-9, 1e-9, -50.0), 0.0);      // would reach -49 nm
+  EXPECT_NEAR(wall_position(p, 50e-9, 1e-9, 10.0), 60e-9, 1e-18);
+  EXPECT_NEAR(wall_position(p, 50e-9, 1e-9, 10.0, 2e-9), 62e-9, 1e-18);  // with a kick
+}
+
+// The time to the next kink of the right-hand side: an MTJ edge (40, 60 nm) or a track end.
+TEST(Device, TimeToTheNextKink) {
+  const DeviceParams<double> p = kModel.axon_device<double>();
+  EXPECT_NEAR(time_to_kink(p, 30e-9, 10.0), 1e-9, 1e-21);    // up to the MTJ's left edge
+  EXPECT_NEAR(time_to_kink(p, 40e-9, 10.0), 2e-9, 1e-21);    // on it: up to the right edge
+  EXPECT_NEAR(time_to_kink(p, 70e-9, 10.0), 3e-9, 1e-21);    // past the MTJ: the track end
+  EXPECT_NEAR(time_to_kink(p, 70e-9, -10.0), 1e-9, 1e-21);   // down to the right edge
+  EXPECT_NEAR(time_to_kink(p, 40e-9, -10.0), 4e-9, 1e-21);   // below the MTJ: to 0
+  EXPECT_TRUE(std::isinf(time_to_kink(p, 0.0, -10.0)));      // pinned
+  EXPECT_TRUE(std::isinf(time_to_kink(p, 50e-9, 0.0)));      // still
+}
+
+TEST(Device, PinnedAndSlowWalls) {
+  const DeviceParams<double> p = kModel.axon_device<double>();
   // pinned walls do not count as moving; slow walls neither
   EXPECT_TRUE(wall_pinned(p, 0.0, -5.0));
   EXPECT_TRUE(wall_pinned(p, 100e-9, 2.0));

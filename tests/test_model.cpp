@@ -86,6 +86,8 @@ TEST(Model, ValidationNamesTheParameter) {
   EXPECT_NE(message([](ModelParams& m) { m.v_c = 0; }).find("--vc"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.t_load = 5e-6; }).find("--t-load"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.dx_max = 0; }).find("--dx-max"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.t_max = 10e-9; }).find("charge-up time"), std::string::npos);
+  EXPECT_EQ(message([](ModelParams& m) { m.t_max = 10e-9; m.load_mode = LoadMode::Stationary; }), "accepted");
   EXPECT_NE(message([](ModelParams& m) { m.read_hi = 0.4; }).find("--read-hi"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.w = std::nan(""); }).find("--w"), std::string::npos);
 }

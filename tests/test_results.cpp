@@ -65,7 +65,7 @@ TEST(ResultsFile, RoundTripThroughTheHdf5CApi) {
   EXPECT_FALSE(read_attr(f, "git_sha").empty());
   EXPECT_NE(read_attr(f, "created").find("T"), std::string::npos);
   // every per-trial dataset has 80 rows and a units attribute
-  for (const char* name : {"point", "trial", "converged", "t_solution", "t_load", "steps",
+  for (const char* name : {"point", "trial", "converged", "t_solution", "t_load", "steps", "rejected",
                            "energy_exact", "energy_paper", "success", "bit_accuracy",
                            "undecided", "target", "hopfield_agrees", "state"}) {
     const std::string path = std::string("/trials/") + name;
@@ -217,6 +217,11 @@ TEST(Cli, BadInputGetsOneClearErrorAndNonZeroExit) {
       {"recall --sigma-r-p 2", "sigma"},
       {"recall --shard 3/2", "--shard"},
       {"recall --precision half", "--precision"},
+      {"recall --rtol 1e-6", "--precision double"},  // below float's floor
+      {"recall --rtol 0", "--rtol"},
+      {"recall --atol -1", "--atol"},
+      {"recall --integrator rk45", "--integrator"},
+      {"recall --t-max 1e-8", "charge-up time"},
       {"images --image /nonexistent/x.pbm", "/nonexistent/x.pbm"},
       {"maxcut", "--graph"},
       {"run --task recall -o /proc/forbidden/r.h5", "/proc/forbidden"},

@@ -39,6 +39,7 @@ struct ExperimentConfig {
   VariationSigmas sigma;
   std::string vdw_rule = "authors";
   std::string load_mode = "fixed";
+  std::string integrator = "rk23";
   bool hopfield = true;
   std::string hopfield_states = "pm1";
   // trials

@@ -21,6 +21,16 @@ enum class VdwRule {
   Eq4,      // the paper's eq. 4: the same without the R_M term
 };
 
+// The tightest rk23 tolerance float arithmetic resolves: float times to solution stop improving
+// at ~1e-5, and below it the controller only shrinks the steps (docs/model.md, Precision).
+constexpr double kFloatRtolFloor = 1e-5;
+
+// The integrator (docs/model.md, "Integrator").
+enum class Integrator {
+  Rk23,   // Bogacki-Shampine 3(2) with error control (rtol, atol) and kink location: the default
+  Euler,  // forward Euler with a fixed displacement limit (the scheme before 0.2; thermal noise)
+};
+
 // When the input sources are switched off.
 enum class LoadMode {
   Fixed,       // after the charge-up time (table by V_C, or --t-load)
@@ -51,8 +61,14 @@ struct ModelParams {
   double t_load = std::numeric_limits<double>::quiet_NaN();  // explicit charge-up time [s]
   double t_max = 3e-6;         // give up (not converged) after this time [s]
   // Integrator
-  double dx_max = 2e-9;      // largest wall displacement per step [m]
-  double dt_max = 1e-9;      // largest step [s]
+  Integrator integrator = Integrator::Rk23;
+  double rtol = 2e-3;          // per unit step, every wall's velocity error (position error over
+  double atol = 1e-5;          // the step) within rtol |velocity| + atol [-], [m/s]
+  double dx_max = std::numeric_limits<double>::quiet_NaN();  // limit on the fastest wall's
+                               // displacement per step [m]; NaN = the integrator's (10 nm rk23,
+                               // 2 nm euler)
+  double dt_max = std::numeric_limits<double>::quiet_NaN();  // largest step [s]; NaN = the
+                               // integrator's (10 ns rk23, 1 ns euler)
   double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
   // Thermal noise and pinning (beyond the paper; off by default)
   bool thermal_noise = false;  // 1D rigid-wall Langevin kicks on every free wall
@@ -81,6 +97,13 @@ struct ModelParams {
   double v_dw_for(int n) const;
   // Charge-up time: the authors' table by V_C, or the explicit t_load [s].
   double charge_up_time() const;
+  // The integrator a trial runs (thermal noise always takes Euler-Maruyama steps) and its step
+  // limits (the explicit ones, or the integrator's defaults). [m], [s]
+  Integrator effective_integrator() const {
+    return thermal_noise ? Integrator::Euler : integrator;
+  }
+  double step_dx_max() const;
+  double step_dt_max() const;
   // Nominal physical parameters of a soma and of an axon device.
   PhysicalDevice physical_soma() const {
     return PhysicalDevice{r_p, r_ap, r_m, area, length, mtj_width, mtj_position, leak_soma};
@@ -107,6 +130,8 @@ double charge_up_time_table(double v_c);
 
 const char* to_string(VdwRule r);
 const char* to_string(LoadMode m);
+const char* to_string(Integrator i);
+Integrator parse_integrator(const std::string& s);
 VdwRule parse_vdw_rule(const std::string& s);
 LoadMode parse_load_mode(const std::string& s);
 

@@ -15,7 +15,7 @@
 namespace spinhop {
 
 constexpr const char* kResultsFileType = "spinhop-results";
-constexpr int kResultsFormatVersion = 1;
+constexpr int kResultsFormatVersion = 2;  // 2: the rejected column (spinhop 0.2)
 
 // Root attributes and the sweep-point table.
 struct ResultsHeader {

@@ -1,4 +1,4 @@
-"""Reading spinhop results files (HDF5, docs/output-format.md, format_version 1).
+"""Reading spinhop results files (HDF5, docs/output-format.md, format_version 2).
 
     import spinhop
     r = spinhop.open("results.h5")          # or spinhop.open_many([...]) for one experiment in several files
@@ -32,7 +32,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class FormatError(ValueError):

@@ -14,7 +14,7 @@ Trace record(const PointSpec& spec, std::uint64_t point, std::uint64_t local,
   struct Recorder : CpuNetwork<Real>::StepObserver {
     Trace* tr;
     const CpuNetwork<Real>* net;
-    void on_step(double t, int phase, const Real* x, int stride, const Real* v_dend, int n,
+    void on_step(double t, int phase, const double* x, int stride, const Real* v_dend, int n,
                  double power) override {
       tr->t.push_back(t);
       tr->phase.push_back(phase);

@@ -69,10 +69,19 @@ void ModelParams::validate() const {
   if (!std::isnan(t_load)) {
     require_positive("t_load", "--t-load", t_load, "s");
     if (!(t_load < t_max)) reject("t_load", "--t-load", t_load, "must be < t_max");
+  } else if (load_mode == LoadMode::Fixed && !(charge_up_time() < t_max)) {
+    // the authors' charge-up time by V_C must fit before the give-up time
+    std::ostringstream rule;
+    rule << "must exceed the charge-up time " << charge_up_time() << " s (by V_C; or set --t-load)";
+    reject("t_max", "--t-max", t_max, rule.str());
   }
-  require_positive("dx_max", "--dx-max", dx_max, "m");
-  if (dx_max > length) reject("dx_max", "--dx-max", dx_max, "must be <= Len");
-  require_positive("dt_max", "--dt-max", dt_max, "s");
+  if (!std::isnan(dx_max)) {
+    require_positive("dx_max", "--dx-max", dx_max, "m");
+    if (dx_max > length) reject("dx_max", "--dx-max", dx_max, "must be <= Len");
+  }
+  if (!std::isnan(dt_max)) require_positive("dt_max", "--dt-max", dt_max, "s");
+  if (!(rtol > 0.0 && rtol < 1.0)) reject("rtol", "--rtol", rtol, "must be in (0, 1)");
+  if (!(atol > 0.0) || !std::isfinite(atol)) reject("atol", "--atol", atol, "must be > 0 m/s");
   if (!(v_tol >= 0.0) || !std::isfinite(v_tol))
     reject("v_tol", "--v-tol", v_tol, "must be >= 0 m/s");
   require_positive("temperature", "--temperature", temperature, "K");
@@ -85,6 +94,24 @@ void ModelParams::validate() const {
     reject("read_hi", "--read-hi", read_hi, "must be in (0.5, 1]");
   if (!(read_lo >= 0.0 && read_lo < 0.5))
     reject("read_lo", "--read-lo", read_lo, "must be in [0, 0.5)");
+}
+
+double ModelParams::step_dx_max() const {
+  if (!std::isnan(dx_max)) return dx_max;
+  return effective_integrator() == Integrator::Rk23 ? 10e-9 : 2e-9;
+}
+
+double ModelParams::step_dt_max() const {
+  if (!std::isnan(dt_max)) return dt_max;
+  return effective_integrator() == Integrator::Rk23 ? 10e-9 : 1e-9;
+}
+
+const char* to_string(Integrator i) { return i == Integrator::Rk23 ? "rk23" : "euler"; }
+
+Integrator parse_integrator(const std::string& s) {
+  if (s == "rk23") return Integrator::Rk23;
+  if (s == "euler") return Integrator::Euler;
+  throw ParameterError("invalid integrator '" + s + "' (--integrator): must be rk23 or euler");
 }
 
 const char* to_string(VdwRule r) { return r == VdwRule::Authors ? "authors" : "eq4"; }

@@ -40,6 +40,7 @@ std::string data_dir() {
 void ExperimentConfig::validate() {
   model.vdw_rule = parse_vdw_rule(vdw_rule);
   model.load_mode = parse_load_mode(load_mode);
+  model.integrator = parse_integrator(integrator);
   model.validate();
   const double* sig[] = {&sigma.r_p, &sigma.r_ap, &sigma.r_m, &sigma.area, &sigma.length,
                          &sigma.mtj_width, &sigma.mtj_position, &sigma.leak, &sigma.w,
@@ -53,7 +54,15 @@ void ExperimentConfig::validate() {
   task_kind(task);  // a known task kind
   if (trials == 0) throw ParameterError("invalid --trials = 0: must be >= 1");
   if (trials >= (std::uint64_t{1} << 40)) throw ParameterError("invalid --trials: must be < 2^40");
-  parse_precision(precision);
+  // in float, times stop improving at ~1e-5 and a tighter tolerance only shrinks the steps
+  // until the controller stalls (docs/model.md, Precision)
+  if (parse_precision(precision) == Precision::Float && model.effective_integrator() == Integrator::Rk23 &&
+      model.rtol < kFloatRtolFloor) {
+    std::ostringstream os;
+    os << "invalid --rtol = " << model.rtol << " with --precision float: below " << kFloatRtolFloor
+       << " float arithmetic cannot meet it (use --precision double)";
+    throw ParameterError(os.str());
+  }
   parse_hopfield_states(hopfield_states);
 }
 

@@ -21,8 +21,12 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   s.v_dw = m.v_dw_for(task.n);
   s.v_c = m.v_c;
   s.sigma = sigma;
-  s.integ.dx_max = m.dx_max;
-  s.integ.dt_max = m.dt_max;
+  s.integ.scheme = static_cast<int>(m.effective_integrator() == Integrator::Rk23 ? SchemeId::Bs3
+                                                                                : SchemeId::Euler);
+  s.integ.rtol = m.rtol;
+  s.integ.atol = m.atol;
+  s.integ.dx_max = m.step_dx_max();
+  s.integ.dt_max = m.step_dt_max();
   s.integ.v_tol = m.v_tol;
   s.integ.t_max = m.t_max;
   s.integ.stationary_load = m.load_mode == LoadMode::Stationary ? 1 : 0;

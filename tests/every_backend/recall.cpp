@@ -177,21 +177,26 @@ TEST_P(Recall, DeterministicAcrossBatchesAndThreads) {
   EXPECT_LT(same, 5);
 }
 
-// The per-device (variation) code path with every sigma 0 reproduces the nominal path to the bit.
+// The per-device (variation) code path with every sigma 0 reproduces the nominal network's
+// per-device path to the bit.
 TEST_P(Recall, PerDevicePathWithZeroSigmaEqualsNominal) {
   ModelParams m;
   RecallTask task(16, 1);
   const PointSpec nominal = make_point_spec(m, VariationSigmas{}, task.spec(m), 3, 0);
   const PointSpec forced = make_point_spec(m, VariationSigmas{}, task.spec(m), 3, 0, true);
   ASSERT_EQ(forced.per_device, 1);
-  const RunResult a = run_trials(task, m, nominal, 20, 2, 0, Precision::Float, &backend());
-  const RunResult b = run_trials(task, m, forced, 20, 2, 0, Precision::Float, &backend());
+  Backend& be = backend();
+  be.set_collapse(false);
+  const RunResult a = run_trials(task, m, nominal, 20, 2, 0, Precision::Float, &be);
+  const RunResult b = run_trials(task, m, forced, 20, 2, 0, Precision::Float, &be);
+  be.set_collapse(true);
   for (int t = 0; t < 20; ++t) EXPECT_TRUE(same_bits(a.all.trials[t], b.all.trials[t])) << t;
 }
 
-// Source variation alone keeps the devices nominal, so the collapsed path (one axon per neuron)
-// runs; forcing the per-device path gives the same bits.
-TEST_P(Recall, CollapsedPathEqualsPerDevicePathWithSourceErrors) {
+// The collapsed path (one axon per neuron, sums over the crossing columns only, column axons
+// as event walls) is a different computation of the same trajectories: the same read-outs and
+// times and energies within the integrator's tolerance of the per-device path's.
+TEST_P(Recall, CollapsedPathAgreesWithPerDevicePathWithSourceErrors) {
   ModelParams m;
   RecallTask task(23, 2);
   VariationSigmas s;
@@ -200,8 +205,19 @@ TEST_P(Recall, CollapsedPathEqualsPerDevicePathWithSourceErrors) {
   const PointSpec full = make_point_spec(m, s, task.spec(m), 31, 0, true);
   ASSERT_EQ(collapsed.per_device, 0);
   for (Precision p : {Precision::Float, Precision::Double}) {
-    const RunResult a = run_trials(task, m, collapsed, 25, 2, 0, p, &backend());
-    const RunResult b = run_trials(task, m, full, 25, 2, 0, p, &backend());
-    for (int t = 0; t < 25; ++t) EXPECT_TRUE(same_bits(a.all.trials[t], b.all.trials[t])) << t;
+    const RunResult a = run_trials(task, m, collapsed, 40, 2, 0, p, &backend());
+    const RunResult b = run_trials(task, m, full, 40, 2, 0, p, &backend());
+    std::vector<double> dt;
+    for (int t = 0; t < 40; ++t) {
+      EXPECT_EQ(a.all.state[t], b.all.state[t]) << t;
+      EXPECT_EQ(a.all.trials[t].converged, b.all.trials[t].converged) << t;
+      dt.push_back(std::fabs(a.all.trials[t].t_solution / b.all.trials[t].t_solution - 1));
+      EXPECT_NEAR(a.all.trials[t].energy / b.all.trials[t].energy, 1.0, 1e-2) << t;
+    }
+    std::sort(dt.begin(), dt.end());
+    std::printf("  %s: |t collapsed / t per-device - 1|: median %.1e, max %.1e\n",
+                to_string(p), dt[dt.size() / 2], dt.back());
+    EXPECT_LT(dt[dt.size() / 2], 1e-4);
+    EXPECT_LT(dt.back(), 1e-2);
   }
 }

@@ -69,7 +69,7 @@ def test_import_needs_no_compiled_extension():
 
 def test_attrs_config_points(files):
     r = spinhop.open(files["recall"])
-    assert r.attrs["file_type"] == "spinhop-results" and r.attrs["format_version"] == 1
+    assert r.attrs["file_type"] == "spinhop-results" and r.attrs["format_version"] == 2
     assert isinstance(r.attrs["points"], int) and isinstance(r.attrs["task"], str)
     assert r.config["task"] == "recall" and r.config["t-max"] == pytest.approx(8e-8)
     assert r.n_points == r.attrs["points"] == len(r.points) == 4

@@ -41,6 +41,25 @@ SPINHOP_HD double log(double x) {
   return static_cast<double>(e) * ln2 + 2.0 * s * p;
 }
 
+// exp(x) for |x| < 700: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by its Taylor series to r^16,
+// then the exponent n added to the bits. Used by the step-size controller, which must pick the
+// same step on every backend.
+SPINHOP_HD double exp(double x) {
+  const double ln2 = 0.6931471805599453;
+  const double t = x / ln2;
+  const double nf = t < 0.0 ? -static_cast<double>(static_cast<long long>(0.5 - t))
+                            : static_cast<double>(static_cast<long long>(t + 0.5));
+  const double r = x - nf * ln2;
+  const double inv[] = {1.0 / 16, 1.0 / 15, 1.0 / 14, 1.0 / 13, 1.0 / 12, 1.0 / 11, 1.0 / 10, 1.0 / 9,
+                        1.0 / 8,  1.0 / 7,  1.0 / 6,  1.0 / 5,  1.0 / 4,  1.0 / 3,  1.0 / 2,  1.0};
+  // Horner: 1 + r (1 + r/2 (1 + r/3 (...)))
+  double p = 1.0;
+  for (int k = 0; k < 16; ++k) p = 1.0 + r * inv[k] * p;
+  const long long n = static_cast<long long>(nf);
+  const std::uint64_t bits = static_cast<std::uint64_t>(n + 1023) << 52;  // 2^n, |n| < 1023
+  return p * hd::bits_double(bits);
+}
+
 // sin and cos of 2*pi*u for u in [0, 1): reduce by octant using exact multiples of 1/8, then
 // Taylor series on [0, pi/4].
 SPINHOP_HD void sincos_2pi(double u, double* s_out, double* c_out) {

@@ -84,10 +84,17 @@ SPINHOP_HD bool same_params(const DeviceParams<Real>& a, const DeviceParams<Real
   return same;
 }
 
+// Wall positions are double whatever the working precision: a slow wall (0.1 m/s) moves a few
+// float ulps per picosecond, so float positions would round every small step. Everything
+// computed from a position (conductance, velocities, node voltages) is in Real.
+
 // MTJ conductance: antiparallel left of the MTJ, parallel right of it, linear in between. [S]
 template <class Real>
-SPINHOP_HD Real mtj_conductance(const DeviceParams<Real>& p, Real x) {
-  const Real f = hd::min_(hd::max_(x - p.x_lo, Real(0)) * p.inv_w, Real(1));
+SPINHOP_HD Real mtj_conductance(const DeviceParams<Real>& p, double x) {
+  // max(x - x_lo, 0) / MTJW rather than clamp((x - x_lo) / MTJW): the same bits (MTJW > 0), and
+  // GCC if-converts it in fewer instructions
+  const Real dx = static_cast<Real>(x - static_cast<double>(p.x_lo));
+  const Real f = hd::min_(hd::max_(dx, Real(0)) * p.inv_w, Real(1));
   return hd::fma_(f, p.dg, p.g_ap);
 }
 
@@ -104,68 +111,86 @@ SPINHOP_HD Real wall_velocity_pinned(const DeviceParams<Real>& p, Real v_track) 
   return hd::abs_(v_track) < p.v_pin ? Real(0) : wall_velocity(p, v_track);
 }
 
+// The mean velocity over a step of an integrator stage: the stage combines the node voltages of
+// the earlier stages into vc with weights summing to c, and the velocity is affine in the node
+// voltage, so it is the velocity at vc plus the leak over c. [m/s]
+template <class Real>
+SPINHOP_HD Real stage_velocity(const DeviceParams<Real>& p, Real vc, Real c) {
+  return hd::fma_(p.kg, vc, p.leak * c);
+}
+
 // Whether the wall sits at a track end with its velocity pointing out of the track.
 template <class Real>
-SPINHOP_HD bool wall_pinned(const DeviceParams<Real>& p, Real x, Real v) {
+SPINHOP_HD bool wall_pinned(const DeviceParams<Real>& p, double x, Real v) {
   // non-short-circuit & and | keep this branch-free, so loops over devices vectorise
-  return ((x <= Real(0)) & (v <= Real(0))) | ((x >= p.len) & (v >= Real(0)));
+  return ((x <= 0.0) & (v <= Real(0))) | ((x >= static_cast<double>(p.len)) & (v >= Real(0)));
 }
 
 // Speed that counts as motion for the step-size and convergence tests: 0 for a pinned wall or one
 // slower than v_tol. [m/s]
 template <class Real>
-SPINHOP_HD Real wall_motion_speed(const DeviceParams<Real>& p, Real x, Real v, Real v_tol) {
+SPINHOP_HD Real wall_motion_speed(const DeviceParams<Real>& p, double x, Real v, Real v_tol) {
   const Real s = hd::abs_(v);
   return (wall_pinned(p, x, v) | (s < v_tol)) ? Real(0) : s;
 }
 
-// One explicit step, clamped to the track (no bounce). [m]
+// A wall moved from x0 for a time h at mean velocity v, plus a thermal kick, clamped to the track
+// (no bounce). [m]
 template <class Real>
-SPINHOP_HD Real wall_advance(const DeviceParams<Real>& p, Real x, Real v, Real dt) {
-  return hd::clamp_(hd::fma_(v, dt, x), Real(0), p.len);
+SPINHOP_HD double wall_position(const DeviceParams<Real>& p, double x0, double h, Real v,
+                                double kick = 0.0) {
+  return hd::clamp_(x0 + h * static_cast<double>(v) + kick, 0.0, static_cast<double>(p.len));
 }
 
 // Whether thermal kicks move the wall: not held by a sub-threshold current, and not pressed
 // against a track end by its drift (the end is a pinning site the drift keeps it in).
 template <class Real>
-SPINHOP_HD bool wall_free(const DeviceParams<Real>& p, Real x, Real v_track, Real v) {
+SPINHOP_HD bool wall_free(const DeviceParams<Real>& p, double x, Real v_track, Real v) {
   return !(hd::abs_(v_track) < p.v_pin) && !wall_pinned(p, x, v);
 }
 
-// One Euler-Maruyama step with a thermal kick (0 for a wall that is not free), clamped. [m]
+// Time until a wall at x moving at v reaches the next place where the right-hand side has a kink:
+// an MTJ edge (its conductance starts or stops changing) or a track end (it stops). +infinity
+// for a wall that does not move. [s]
 template <class Real>
-SPINHOP_HD Real wall_advance_kicked(const DeviceParams<Real>& p, Real x, Real v, Real dt,
-                                    Real kick) {
-  return hd::clamp_(hd::fma_(v, dt, x) + kick, Real(0), p.len);
+SPINHOP_HD double time_to_kink(const DeviceParams<Real>& p, double x, Real v) {
+  const double lo = static_cast<double>(p.x_lo);
+  const double hi = lo + 1.0 / static_cast<double>(p.inv_w);
+  const double len = static_cast<double>(p.len);
+  const double vd = static_cast<double>(v);
+  const double up = x < lo ? lo : (x < hi ? hi : len);
+  const double down = x > hi ? hi : (x > lo ? lo : 0.0);
+  const double dist = vd > 0.0 ? up - x : x - down;
+  return (vd == 0.0 || wall_pinned(p, x, v)) ? 1.0 / 0.0 : dist / hd::abs_(vd);
 }
 
-// When a wall's motion ends inside a step of length dt, without branches (the CPU's column loops
-// vectorise it): a wall that reaches a track end stops at its arrival time; one that moves and
-// stays inside the track moves for the whole step (+infinity here: "until the step ends"); a
-// pinned or stationary wall does not move (0). [s]
+// When a wall's motion ends inside a step of length dt at mean velocity v (branch-free): a wall
+// that reaches a track end stops at its arrival time; one that moves and stays inside the track
+// moves for the whole step (+infinity here: "until the step ends"); a pinned or stationary wall
+// does not move (0). [s]
 template <class Real>
-SPINHOP_HD Real wall_motion_end(const DeviceParams<Real>& p, Real x, Real v, Real v_tol, Real dt) {
-  const Real x_next = hd::fma_(v, dt, x);
-  const Real dist_up = x_next > p.len ? p.len - x : Real(0);
-  const Real dist = x_next < Real(0) ? -x : dist_up;  // to the end it reaches, else 0
+SPINHOP_HD double wall_motion_end(const DeviceParams<Real>& p, double x, Real v, Real v_tol,
+                                  double dt) {
+  const double len = static_cast<double>(p.len);
+  const double vd = static_cast<double>(v);
+  const double x_next = x + dt * vd;
+  const double dist_up = x_next > len ? len - x : 0.0;
+  const double dist = x_next < 0.0 ? -x : dist_up;  // to the end it reaches, else 0
   const bool moving = wall_motion_speed(p, x, v, v_tol) != Real(0);
-  const Real arrival = dist / (moving ? v : Real(1));
-  const Real inf = Real(1) / Real(0);
-  return moving ? (dist != Real(0) ? arrival : inf) : Real(0);
+  const double arrival = dist / (moving ? vd : 1.0);
+  return moving ? (dist != 0.0 ? arrival : 1.0 / 0.0) : 0.0;
 }
 
 // The latest wall_motion_end() of a network: the step's end if any wall moved throughout. [s]
-template <class Real>
-SPINHOP_HD double motion_end_time(Real latest, double dt) {
-  const Real inf = Real(1) / Real(0);
-  return latest == inf ? dt : static_cast<double>(latest);
+SPINHOP_HD double motion_end_time(double latest, double dt) {
+  return latest == 1.0 / 0.0 ? dt : latest;
 }
 
 // Read-out of a soma: +1 (ON, bit 1), 0 (OFF, bit 0), -1 undecided.
 template <class Real>
-SPINHOP_HD int wall_readout(Real x, Real len, Real frac_hi, Real frac_lo) {
-  if (x >= frac_hi * len) return 1;
-  if (x <= frac_lo * len) return 0;
+SPINHOP_HD int wall_readout(double x, Real len, Real frac_hi, Real frac_lo) {
+  if (x >= static_cast<double>(frac_hi * len)) return 1;
+  if (x <= static_cast<double>(frac_lo * len)) return 0;
   return -1;
 }
 

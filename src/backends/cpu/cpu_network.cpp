@@ -71,7 +71,7 @@ inline Real field_at(const Real* p, Real, int d, bool) { return p[d]; }
 // Pass A over one padded column: every row's wall speed, the soma (row i) driven by its own
 // dendrite and every other row by the axon bus. One loop of a multiple of 8 rows, no remainder.
 template <class Real, bool Varied, bool Extras>
-void scan_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
+void scan_column(const ColumnParams<Real, Varied>& cp, const double* __restrict x,
                  const Real* __restrict v_dend, Real* __restrict speed, int base, int rows, int i,
                  Real vb, Real v_tol) {
   SPINHOP_COLUMN_LOCALS(cp);
@@ -84,44 +84,54 @@ void scan_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
   }
 }
 
-// Pass B over one padded column: move every wall from x into xn, recompute the MTJ conductances,
-// accumulate the dendrite row sums. canonical = i * n, the device index the random streams use.
+// The node voltages a column's walls see at every stage: column i's bus for the axons, each row's
+// dendrite for its soma (stage k's at vbus[k], vdend[k * stride + j]).
+template <class Real>
+struct StageVolts {
+  const Real* vbus;   // [kMaxStages] of column i
+  const Real* vdend;  // [kMaxStages][stride]
+  int stride;
+};
+
+// A stage over one padded column: every wall's position at the stage (written to xn on the last
+// stage), its MTJ conductance and the dendrite row sums. canonical = i * n, the device index the
+// random streams use.
 template <class Real, bool Varied, bool Extras>
-void advance_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
-                    Real* __restrict xn, const Real* __restrict w,
-                    const Real* __restrict v_dend, Real* __restrict sg, Real* __restrict sgw,
-                    Real* __restrict sgww, int base, int rows, int i, int canonical, Real vb,
-                    Real dt, const TrialKey& key, long long step, double kick_scale) {
+void stage_column(const ColumnParams<Real, Varied>& cp, const double* __restrict x,
+                  double* __restrict xn, const Real* __restrict w, const Real* __restrict vc_dend,
+                  Real* __restrict sg, Real* __restrict sgw, Real* __restrict sgww, int base,
+                  int rows, int i, int canonical, Real vc_bus, const Scheme& sc, int s, double h,
+                  bool last, const StageVolts<Real>& volts, const StepNoise& noise,
+                  const TrialKey& key) {
   SPINHOP_COLUMN_LOCALS(cp);
   for (int j = 0; j < rows; ++j) {
     const bool soma = j == i;
     const int d = base + j;
     SPINHOP_DEVICE_AT(d, soma, p)
-    const Real x0 = x[d];
-    const Real v_track = soma ? v_dend[j] : vb;
-    const Real v = step_velocity<Real, Extras>(p, v_track);
-    Real xj;
+    double xj;
     if constexpr (Extras) {
-      const Real kick = thermal_kick(p, x0, v_track, v, key, canonical + j, step, kick_scale);
-      xj = wall_advance_kicked(p, x0, v, dt, kick);
+      auto volt = [&](int k) { return soma ? volts.vdend[k * volts.stride + j] : volts.vbus[k]; };
+      xj = stage_position<Real, Extras>(p, sc, s, x[d], h, soma ? vc_dend[j] : vc_bus, volt, noise,
+                                        key, canonical + j);
     } else {
+      (void)volts;
+      (void)noise;
       (void)key;
-      (void)step;
-      (void)kick_scale;
-      xj = wall_advance(p, x0, v, dt);
+      (void)canonical;
+      xj = wall_position(p, x[d], h, stage_velocity(p, soma ? vc_dend[j] : vc_bus, static_cast<Real>(sc.c[s])));
     }
-    xn[d] = xj;
-    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
-    dendrite_accumulate(s, mtj_conductance(p, xj), w[d], soma);
-    sg[j] = s.g;
-    sgw[j] = s.gw;
-    sgww[j] = s.gww;
+    if (last) xn[d] = xj;
+    DendriteSums<Real> sum{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(sum, mtj_conductance(p, xj), w[d], soma);
+    sg[j] = sum.g;
+    sgw[j] = sum.gw;
+    sgww[j] = sum.gww;
   }
 }
 
-// Pass B without moving: the row sums at the current positions.
+// The row sums at the current positions.
 template <class Real, bool Varied>
-void refresh_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict x,
+void refresh_column(const ColumnParams<Real, Varied>& cp, const double* __restrict x,
                     const Real* __restrict w, Real* __restrict sg, Real* __restrict sgw,
                     Real* __restrict sgww, int base, int rows, int i) {
   SPINHOP_COLUMN_LOCALS(cp);
@@ -129,30 +139,28 @@ void refresh_column(const ColumnParams<Real, Varied>& cp, const Real* __restrict
     const bool soma = j == i;
     const int d = base + j;
     SPINHOP_DEVICE_AT(d, soma, p)
-    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
-    dendrite_accumulate(s, mtj_conductance(p, x[d]), w[d], soma);
-    sg[j] = s.g;
-    sgw[j] = s.gw;
-    sgww[j] = s.gww;
+    DendriteSums<Real> sum{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(sum, mtj_conductance(p, x[d]), w[d], soma);
+    sg[j] = sum.g;
+    sgw[j] = sum.gw;
+    sgww[j] = sum.gww;
   }
 }
 
-// Collapsed pass B's inner loop: column i's contribution to every dendrite row sum, the soma's
-// conductance in row i and the column's axon conductance elsewhere (the operations, and the
-// order per row, of advance_column). Row i is first run with the axon conductance over the whole
-// padded column, which vectorises without a remainder, then redone from its saved sums.
+// Collapsed inner loop: column i's axons' contribution to every dendrite row sum except row i
+// (its soma, whose W_ii = 0 adds nothing): the whole padded column, which vectorises without a
+// remainder, then row i restored.
 template <class Real>
-void accumulate_column(Real g_axon, Real g_soma, const Real* __restrict w, Real* __restrict sg,
-                       Real* __restrict sgw, Real* __restrict sgww, int rows, int i) {
-  DendriteSums<Real> saved{sg[i], sgw[i], sgww[i]};
+void accumulate_axon_column(Real g_axon, const Real* __restrict w, Real* __restrict sg,
+                            Real* __restrict sgw, Real* __restrict sgww, int rows, int i) {
+  const DendriteSums<Real> saved{sg[i], sgw[i], sgww[i]};
   for (int j = 0; j < rows; ++j) {
-    DendriteSums<Real> s{sg[j], sgw[j], sgww[j]};
-    dendrite_accumulate(s, g_axon, w[j], false);
-    sg[j] = s.g;
-    sgw[j] = s.gw;
-    sgww[j] = s.gww;
+    DendriteSums<Real> sum{sg[j], sgw[j], sgww[j]};
+    dendrite_accumulate(sum, g_axon, w[j], false);
+    sg[j] = sum.g;
+    sgw[j] = sum.gw;
+    sgww[j] = sum.gww;
   }
-  dendrite_accumulate(saved, g_soma, w[i], true);
   sg[i] = saved.g;
   sgw[i] = saved.gw;
   sgww[i] = saved.gww;
@@ -175,74 +183,264 @@ template <class Real>
 template <bool Varied, bool Extras, bool Collapsed>
 class CpuNetwork<Real>::Columns {
  public:
+  using RealType = Real;
+
   Columns(CpuNetwork& net, const PointSpec& spec)
       : m_(net), n_(net.n_), v_tol_(static_cast<Real>(spec.integ.v_tol)) {}
 
-  void refresh() { sums(false, StepContext{0.0, 0, 0.0}); }
-
-  void solve_nodes(bool loading) {
-    for (int j = 0; j < n_; ++j) {
-      const DendriteSums<Real> s{m_.sum_g_[j], m_.sum_gw_[j], m_.sum_gww_[j]};
-      m_.power_[j] =
-          neuron_nodes(m_.view_, j, s, m_.g_soma_[j], loading, &m_.v_bus_[j], &m_.v_dend_[j]);
-    }
-  }
-
-  // Pass A: the fastest moving wall (0 if none moves). Collapsed: one axon per column stands for
-  // all of the column's axons.
-  double fastest_wall() {
-    const int n = n_;
-    Real vmax = 0;
+  void refresh() {
+    zero_sums();
+    const int n = n_, stride = m_.stride_;
     if constexpr (Collapsed) {
       const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
       for (int i = 0; i < n; ++i) {
-        vmax = hd::max_(vmax, wall_motion_speed(pa, m_.xa_[m_.cur_][i], wall_velocity(pa, m_.v_bus_[i]), v_tol_));
+        m_.g_axon_[i] = mtj_conductance(pa, m_.xa_[m_.cur_][i]);
+        m_.g_soma_[i] = mtj_conductance(ps, m_.xs_[m_.cur_][i]);
+        m_.axon_side_[i] = mtj_side(pa, m_.xa_[m_.cur_][i]);
+        m_.active_[i] = m_.axon_side_[i] == 0 ? 1 : 0;
       }
-      for (int j = 0; j < n; ++j) {
-        vmax = hd::max_(vmax, wall_motion_speed(ps, m_.xs_[m_.cur_][j], wall_velocity(ps, m_.v_dend_[j]), v_tol_));
-      }
-      return static_cast<double>(vmax);
+      inactive_sums();
+      with_active();
+      base_dirty_ = false;
+      return;
     }
-    std::fill(m_.speed_.begin(), m_.speed_.end(), Real(0));
     const ColumnParams<Real, Varied> cp(m_.view_);
-    const int stride = m_.stride_;
+    const double* x = m_.x_[m_.cur_].data();
     for (int i = 0; i < n; ++i) {
-      scan_column<Real, Varied, Extras>(cp, m_.x_[m_.cur_].data(), m_.v_dend_.data(), m_.speed_.data(),
-                                        i * stride, stride, i, m_.v_bus_[i], v_tol_);
+      refresh_column<Real, Varied>(cp, x, m_.w_.data(), m_.sum_g_.data(), m_.sum_gw_.data(),
+                                   m_.sum_gww_.data(), i * stride, stride, i);
     }
-    for (int j = 0; j < n; ++j) vmax = hd::max_(vmax, m_.speed_[j]);  // real rows only
-    return static_cast<double>(vmax);
+    for (int j = 0; j < n; ++j) {
+      const int d = j * stride + j;
+      m_.g_soma_[j] = mtj_conductance(params_at<Varied>(m_.view_, d, true), x[d]);
+    }
   }
 
-  void step(const StepContext& s) {
-    dt_ = s.dt;
-    m_.v_bus_prev_ = m_.v_bus_;
-    m_.v_dend_prev_ = m_.v_dend_;
-    sums(true, s);
+  void solve_nodes(bool loading, int s) {
+    for (int j = 0; j < n_; ++j) {
+      const DendriteSums<Real> sum{m_.sum_g_[j], m_.sum_gw_[j], m_.sum_gww_[j]};
+      NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(j)];
+      r.power[s] = neuron_nodes(m_.view_, j, sum, m_.g_soma_[j], loading, &r.v_bus[s], &r.v_dend[s]);
+    }
   }
 
-  // The end of motion in the last step, from the positions and node voltages at its start (kept
-  // for this: evaluating it in every step would cost the column loops ~1.5x).
-  double last_motion() const {
-    const Real dt = static_cast<Real>(dt_);
-    const int old = 1 - m_.cur_;
-    Real latest = Real(0);
+  // The fastest moving wall, the free somas, the first kink ahead of a soma (the event walls: a
+  // soma's kink changes its whole column's drive).
+  Scan scan() {
+    const int n = n_, stride = m_.stride_;
+    Scan out;
+    Real vmax = 0;
+    double t_event = 1.0 / 0.0;
     if constexpr (Collapsed) {
       const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      for (int i = 0; i < n; ++i) {
+        NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(i)];
+        const double xa = m_.xa_[m_.cur_][i], xs = m_.xs_[m_.cur_][i];
+        const Real va = wall_velocity(pa, r.v_bus[0]), vs = wall_velocity(ps, r.v_dend[0]);
+        vmax = hd::max_(vmax, hd::max_(wall_motion_speed(pa, xa, va, v_tol_), wall_motion_speed(ps, xs, vs, v_tol_)));
+        r.soma_free = wall_pinned(ps, xs, vs) ? 0 : 1;
+        // the event walls: the somas and the column axons (each column's axons are one wall)
+        t_event = hd::min_(t_event, hd::min_(time_to_kink(pa, xa, va), time_to_kink(ps, xs, vs)));
+      }
+      out.vmax = static_cast<double>(vmax);
+      out.t_event = t_event;
+      return out;
+    }
+    for (int j = 0; j < n; ++j) m_.v_dend_soa_[j] = m_.rows_[static_cast<std::size_t>(j)].v_dend[0];
+    std::fill(m_.speed_.begin(), m_.speed_.end(), Real(0));
+    const ColumnParams<Real, Varied> cp(m_.view_);
+    const double* x = m_.x_[m_.cur_].data();
+    for (int i = 0; i < n; ++i) {
+      scan_column<Real, Varied, Extras>(cp, x, m_.v_dend_soa_.data(), m_.speed_.data(), i * stride,
+                                        stride, i, m_.rows_[static_cast<std::size_t>(i)].v_bus[0], v_tol_);
+    }
+    for (int j = 0; j < n; ++j) {
+      vmax = hd::max_(vmax, m_.speed_[j]);  // real rows only
+      const int d = j * stride + j;
+      const DeviceParams<Real> p = params_at<Varied>(m_.view_, d, true);
+      const Real v = step_velocity<Real, Extras>(p, m_.v_dend_soa_[j]);
+      m_.rows_[static_cast<std::size_t>(j)].soma_free = wall_pinned(p, x[d], v) ? 0 : 1;
+      t_event = hd::min_(t_event, time_to_kink(p, x[d], v));
+    }
+    out.vmax = static_cast<double>(vmax);
+    out.t_event = t_event;
+    return out;
+  }
+
+  void stage(int s, double h, const Scheme& sc, const StepNoise& noise) {
+    zero_sums();
+    const int n = n_, stride = m_.stride_;
+    const bool last = s == sc.stages - 1;
+    const Real c = static_cast<Real>(sc.c[s]);
+    if constexpr (Collapsed) {
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      const int from = m_.cur_, to = 1 - m_.cur_;
+      for (int i = 0; i < n; ++i) {
+        const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(i)];
+        const double xa = wall_position(pa, m_.xa_[from][i], h, stage_velocity(pa, r.vc_bus, c));
+        const double xs = wall_position(ps, m_.xs_[from][i], h, stage_velocity(ps, r.vc_dend, c));
+        if (last) {
+          m_.xa_[to][i] = xa;
+          m_.xs_[to][i] = xs;
+        }
+        m_.g_axon_[i] = mtj_conductance(pa, xa);
+        m_.g_soma_[i] = mtj_conductance(ps, xs);
+        // a column whose axons leave their side of the MTJ at this stage joins the crossing ones
+        if (m_.active_[i] == 0 && mtj_side(pa, xa) != m_.axon_side_[i]) {
+          m_.active_[i] = 1;
+          base_dirty_ = true;
+        }
+      }
+      if (base_dirty_) {
+        inactive_sums();
+        base_dirty_ = false;
+      }
+      with_active();
+      return;
+    }
+    for (int j = 0; j < n; ++j) {
+      const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(j)];
+      m_.vc_dend_soa_[j] = r.vc_dend;
+      if constexpr (Extras) {
+        for (int k = 0; k < s; ++k) {
+          m_.vdend_k_[static_cast<std::size_t>(k) * stride + j] = r.v_dend[k];
+          m_.vbus_k_[static_cast<std::size_t>(j) * kMaxStages + k] = r.v_bus[k];
+        }
+      }
+    }
+    const ColumnParams<Real, Varied> cp(m_.view_);
+    const double* x = m_.x_[m_.cur_].data();
+    double* xn = m_.x_[1 - m_.cur_].data();
+    for (int i = 0; i < n; ++i) {
+      const StageVolts<Real> volts{m_.vbus_k_.data() + static_cast<std::size_t>(i) * kMaxStages,
+                                   m_.vdend_k_.data(), stride};
+      stage_column<Real, Varied, Extras>(cp, x, xn, m_.w_.data(), m_.vc_dend_soa_.data(),
+                                         m_.sum_g_.data(), m_.sum_gw_.data(), m_.sum_gww_.data(),
+                                         i * stride, stride, i, i * n,
+                                         m_.rows_[static_cast<std::size_t>(i)].vc_bus, sc, s, h,
+                                         last, volts, noise, m_.key_);
+    }
+    // the somas' conductances at the stage (their positions once more, the same operations)
+    for (int j = 0; j < n; ++j) {
+      const int d = j * stride + j;
+      const DeviceParams<Real> p = params_at<Varied>(m_.view_, d, true);
+      const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(j)];
+      double xj;
+      if constexpr (Extras) {
+        xj = stage_position<Real, Extras>(p, sc, s, x[d], h, r.vc_dend, [&](int k) { return r.v_dend[k]; },
+                                          noise, m_.key_, j * n + j);
+      } else {
+        xj = wall_position(p, x[d], h, stage_velocity(p, r.vc_dend, c));
+      }
+      m_.g_soma_[j] = mtj_conductance(p, xj);
+    }
+  }
+
+  // The last stage becomes the state: its positions (written by the last stage pass) and its
+  // node voltages and power as stage 0. The step's start is kept for its end of motion.
+  void accept(double h, const Scheme& sc, const StepNoise&) {
+    dt_ = h;
+    m_.cur_ = 1 - m_.cur_;
+    const int s = sc.stages - 1;
+    if constexpr (Collapsed) {
+      // a column whose axons are on one side of the MTJ again stops crossing
+      const DeviceParams<Real> pa = m_.view_.axon_nominal;
       for (int i = 0; i < n_; ++i) {
-        latest = hd::max_(latest, wall_motion_end(pa, m_.xa_[old][i], wall_velocity(pa, m_.v_bus_prev_[i]), v_tol_, dt));
-        latest = hd::max_(latest, wall_motion_end(ps, m_.xs_[old][i], wall_velocity(ps, m_.v_dend_prev_[i]), v_tol_, dt));
+        const int side = mtj_side(pa, m_.xa_[m_.cur_][i]);
+        if (m_.active_[i] != 0 && side != 0) {
+          m_.active_[i] = 0;
+          m_.axon_side_[i] = side;
+          base_dirty_ = true;
+        }
+      }
+    }
+    for (int j = 0; j < n_; ++j) {
+      NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(j)];
+      if constexpr (Extras) {
+        for (int k = 0; k < s; ++k) {
+          m_.prev_vbus_[static_cast<std::size_t>(j) * kMaxStages + k] = r.v_bus[k];
+          m_.prev_vdend_[static_cast<std::size_t>(j) * kMaxStages + k] = r.v_dend[k];
+        }
+      }
+      r.v_bus[0] = r.v_bus[s];
+      r.v_dend[0] = r.v_dend[s];
+      r.power[0] = r.power[s];
+    }
+    scheme_ = sc;
+  }
+
+  // Pinned walls that leave their track end in the step just evaluated (stage.hpp, departure()):
+  // their end positions corrected; the earliest departure whose correction would change a
+  // conductance (the step must be cut there), +infinity if none.
+  double departure(double h, const Scheme& sc, const IntegratorConsts&) {
+    const int n = n_, stride = m_.stride_, last = sc.stages - 1;
+    const Real c = static_cast<Real>(sc.c[last]);
+    const int from = m_.cur_, to = 1 - m_.cur_;
+    double t = 1.0 / 0.0;
+    auto apply = [&](const Departure& dep, double& x_end) {
+      if (dep.cut) t = hd::min_(t, dep.t);
+      else x_end = dep.x;
+    };
+    if constexpr (Collapsed) {
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      for (int i = 0; i < n; ++i) {
+        const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(i)];
+        apply(spinhop::departure(pa, m_.xa_[from][i], h, stage_velocity(pa, r.vc_bus, c), r.v_bus[0],
+                                 r.v_bus[last], m_.xa_[to][i]), m_.xa_[to][i]);
+        apply(spinhop::departure(ps, m_.xs_[from][i], h, stage_velocity(ps, r.vc_dend, c), r.v_dend[0],
+                                 r.v_dend[last], m_.xs_[to][i]), m_.xs_[to][i]);
+      }
+      return t;
+    }
+    const double* x = m_.x_[from].data();
+    double* xn = m_.x_[to].data();
+    for (int i = 0; i < n; ++i) {
+      const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(i)];
+      const int ds = i * stride + i;
+      const DeviceParams<Real> ps = params_at<Varied>(m_.view_, ds, true);
+      apply(spinhop::departure(ps, x[ds], h, stage_velocity(ps, r.vc_dend, c), r.v_dend[0], r.v_dend[last],
+                               xn[ds]), xn[ds]);
+      // column i's axons, only where its bus voltage passes one of their stall voltages
+      if (!passes_through(r.v_bus[0], r.v_bus[last], r.stall_lo, r.stall_hi)) continue;
+      for (int m = 0; m < n; ++m) {
+        const int d = i * stride + m;
+        if (m == i) continue;
+        const DeviceParams<Real> p = params_at<Varied>(m_.view_, d, false);
+        apply(spinhop::departure(p, x[d], h, stage_velocity(p, r.vc_bus, c), r.v_bus[0], r.v_bus[last],
+                                 xn[d]), xn[d]);
+      }
+    }
+    return t;
+  }
+
+  // The end of motion in the last step, from its start (kept for this: evaluating it in every
+  // step would cost the column loops ~1.5x) and the walls' mean velocities over it.
+  double last_motion() const {
+    const int old = 1 - m_.cur_, n = n_, stride = m_.stride_;
+    const int s = scheme_.stages - 1;
+    const Real c = static_cast<Real>(scheme_.c[s]);
+    double latest = 0.0;
+    if constexpr (Collapsed) {
+      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
+      for (int i = 0; i < n; ++i) {
+        const NeuronState<Real>& r = m_.rows_[static_cast<std::size_t>(i)];
+        latest = hd::max_(latest, hd::max_(wall_motion_end(pa, m_.xa_[old][i], stage_velocity(pa, r.vc_bus, c), v_tol_, dt_),
+                                           wall_motion_end(ps, m_.xs_[old][i], stage_velocity(ps, r.vc_dend, c), v_tol_, dt_)));
       }
       return motion_end_time(latest, dt_);
     }
-    const Real* x = m_.x_[old].data();
-    for (int i = 0; i < n_; ++i) {
-      for (int j = 0; j < n_; ++j) {
+    const double* x = m_.x_[old].data();
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
         const bool soma = j == i;
-        const int d = i * m_.stride_ + j;
+        const int d = i * stride + j;
         const DeviceParams<Real> p = params_at<Varied>(m_.view_, d, soma);
-        const Real v = step_velocity<Real, Extras>(p, soma ? m_.v_dend_prev_[j] : m_.v_bus_prev_[i]);
-        latest = hd::max_(latest, wall_motion_end(p, x[d], v, v_tol_, dt));
+        const NeuronState<Real>& rn = m_.rows_[static_cast<std::size_t>(soma ? j : i)];
+        const Real vc = soma ? rn.vc_dend : rn.vc_bus;
+        const Real* prev = soma ? &m_.prev_vdend_[static_cast<std::size_t>(j) * kMaxStages]
+                                : &m_.prev_vbus_[static_cast<std::size_t>(i) * kMaxStages];
+        const Real v = mean_velocity<Real, Extras>(p, scheme_, s, vc, [&](int k) { return prev[k]; });
+        latest = hd::max_(latest, wall_motion_end(p, x[d], v, v_tol_, dt_));
       }
     }
     return motion_end_time(latest, dt_);
@@ -250,31 +448,30 @@ class CpuNetwork<Real>::Columns {
 
   template <class F>
   void each_row(F f) {
-    // the rows' energy arrays are separate (they vectorise); f sees each row as a RowEnergy
-    double* __restrict power = m_.power_.data();
-    double* __restrict power_prev = m_.power_prev_.data();
-    double* __restrict energy = m_.energy_.data();
-    for (int j = 0; j < n_; ++j) {
-      RowEnergy r{power[j], power_prev[j], energy[j]};
-      f(r);
-      power[j] = r.power;
-      power_prev[j] = r.power_prev;
-      energy[j] = r.energy;
-    }
+    for (int j = 0; j < n_; ++j) f(j, m_.rows_[static_cast<std::size_t>(j)]);
+  }
+  template <class T, class F>
+  T max_rows(F f) {
+    T m = T(0);
+    for (int j = 0; j < n_; ++j) m = hd::max_(m, static_cast<T>(f(j, m_.rows_[static_cast<std::size_t>(j)])));
+    return m;
   }
 
   double total_energy() const {
     double e = 0.0;
-    for (int j = 0; j < n_; ++j) e = e + m_.energy_[j];
+    for (int j = 0; j < n_; ++j) e = e + m_.rows_[static_cast<std::size_t>(j)].energy;
     return e;
   }
 
   void observe(const TimeLine& tl) {
     if (m_.observer_ == nullptr) return;
     double p = 0.0;
-    for (int j = 0; j < n_; ++j) p += m_.power_[j];
+    for (int j = 0; j < n_; ++j) {
+      p += m_.rows_[static_cast<std::size_t>(j)].power[0];
+      m_.v_dend_soa_[j] = m_.rows_[static_cast<std::size_t>(j)].v_dend[0];
+    }
     if constexpr (Collapsed) expand();
-    m_.observer_->on_step(tl.t, tl.phase, m_.x_[m_.cur_].data(), m_.stride_, m_.v_dend_.data(), n_, p);
+    m_.observer_->on_step(tl.t, tl.phase, m_.x_[m_.cur_].data(), m_.stride_, m_.v_dend_soa_.data(), n_, p);
   }
 
   // Collapsed: write the column axons and somas into the per-device positions.
@@ -288,57 +485,34 @@ class CpuNetwork<Real>::Columns {
   }
 
  private:
-  // Pass B: move every wall by one step (move = false: stay, just refresh), then recompute every
-  // MTJ conductance and the dendrite row sums at the new positions.
-  void sums(bool move, const StepContext& s) {
-    const int n = n_;
-    const Real dt = static_cast<Real>(s.dt);
+  void zero_sums() {
     std::fill(m_.sum_g_.begin(), m_.sum_g_.end(), Real(0));
     std::fill(m_.sum_gw_.begin(), m_.sum_gw_.end(), Real(0));
     std::fill(m_.sum_gww_.begin(), m_.sum_gww_.end(), Real(0));
+  }
+  // Collapsed: the dendrite sums over the columns whose axons do not cross their MTJ (constant
+  // conductance), in column order, into the base sums; then the sums are the base plus the
+  // crossing columns, in column order (the order of the rows policy, the GPU's).
+  void inactive_sums() {
     const int stride = m_.stride_;
-    if constexpr (Collapsed) {
-      // one step per column and per soma, then the dendrite sums as a masked matrix-vector product
-      const DeviceParams<Real> pa = m_.view_.axon_nominal, ps = m_.view_.soma_nominal;
-      const int from = m_.cur_, to = move ? 1 - m_.cur_ : m_.cur_;
-      for (int i = 0; i < n; ++i) {
-        Real a = m_.xa_[from][i], x = m_.xs_[from][i];
-        if (move) {
-          a = wall_advance(pa, a, wall_velocity(pa, m_.v_bus_[i]), dt);
-          x = wall_advance(ps, x, wall_velocity(ps, m_.v_dend_[i]), dt);
-        }
-        m_.xa_[to][i] = a;
-        m_.xs_[to][i] = x;
-        m_.g_axon_[i] = mtj_conductance(pa, a);
-        m_.g_soma_[i] = mtj_conductance(ps, x);
-      }
-      m_.cur_ = to;
-      for (int i = 0; i < n; ++i) {
-        accumulate_column(m_.g_axon_[i], m_.g_soma_[i],
-                          m_.w_.data() + static_cast<std::size_t>(i) * stride, m_.sum_g_.data(),
-                          m_.sum_gw_.data(), m_.sum_gww_.data(), stride, i);
-      }
-      return;
+    std::fill(m_.base_g_.begin(), m_.base_g_.end(), Real(0));
+    std::fill(m_.base_gw_.begin(), m_.base_gw_.end(), Real(0));
+    std::fill(m_.base_gww_.begin(), m_.base_gww_.end(), Real(0));
+    for (int i = 0; i < n_; ++i) {
+      if (m_.active_[i] != 0) continue;
+      accumulate_axon_column(m_.g_axon_[i], m_.w_.data() + static_cast<std::size_t>(i) * stride,
+                             m_.base_g_.data(), m_.base_gw_.data(), m_.base_gww_.data(), stride, i);
     }
-    const ColumnParams<Real, Varied> cp(m_.view_);
-    const Real* x = m_.x_[m_.cur_].data();
-    Real* xn = m_.x_[1 - m_.cur_].data();
-    for (int i = 0; i < n; ++i) {
-      if (move) {
-        advance_column<Real, Varied, Extras>(cp, x, xn, m_.w_.data(), m_.v_dend_.data(),
-                                             m_.sum_g_.data(), m_.sum_gw_.data(),
-                                             m_.sum_gww_.data(), i * stride, stride, i, i * n,
-                                             m_.v_bus_[i], dt, m_.key_, s.index, s.kick_scale);
-      } else {
-        refresh_column<Real, Varied>(cp, x, m_.w_.data(), m_.sum_g_.data(), m_.sum_gw_.data(),
-                                     m_.sum_gww_.data(), i * stride, stride, i);
-      }
-    }
-    if (move) m_.cur_ = 1 - m_.cur_;
-    const Real* xs = m_.x_[m_.cur_].data();
-    for (int j = 0; j < n; ++j) {
-      const int d = j * stride + j;
-      m_.g_soma_[j] = mtj_conductance(params_at<Varied>(m_.view_, d, true), xs[d]);
+  }
+  void with_active() {
+    const int stride = m_.stride_;
+    m_.sum_g_ = m_.base_g_;
+    m_.sum_gw_ = m_.base_gw_;
+    m_.sum_gww_ = m_.base_gww_;
+    for (int i = 0; i < n_; ++i) {
+      if (m_.active_[i] == 0) continue;
+      accumulate_axon_column(m_.g_axon_[i], m_.w_.data() + static_cast<std::size_t>(i) * stride,
+                             m_.sum_g_.data(), m_.sum_gw_.data(), m_.sum_gww_.data(), stride, i);
     }
   }
 
@@ -346,6 +520,8 @@ class CpuNetwork<Real>::Columns {
   int n_;
   Real v_tol_;
   double dt_ = 0.0;
+  Scheme scheme_{};
+  bool base_dirty_ = false;  // collapsed: a column stopped crossing; the base sums are stale
 };
 
 template <class Real>
@@ -359,9 +535,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   key_ = spec.key_of(local);
   const TrialKey key = key_;
   cur_ = 0;
-  for (auto& x : x_) x.assign(slots, Real(0));
-  for (auto& x : xa_) x.assign(n, Real(0));
-  for (auto& x : xs_) x.assign(n, Real(0));
+  for (auto& x : x_) x.assign(slots, 0.0);
+  for (auto& x : xa_) x.assign(n, 0.0);
+  for (auto& x : xs_) x.assign(n, 0.0);
   g_axon_.assign(n, Real(0));
   w_.assign(slots, Real(0));
   words_.resize(n);
@@ -370,11 +546,18 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   v_in_.resize(n);
   g_bus_.resize(n);
   g_soma_track_.resize(n);
-  for (auto* a : {&sum_g_, &sum_gw_, &sum_gww_, &speed_, &v_dend_, &v_dend_prev_}) {
+  for (auto* a : {&sum_g_, &sum_gw_, &sum_gww_, &speed_, &v_dend_soa_, &vc_dend_soa_}) {
     a->assign(stride_, Real(0));
   }
-  for (auto* a : {&g_soma_, &v_bus_, &v_bus_prev_}) a->assign(n, Real(0));
-  for (auto* a : {&power_, &power_prev_, &energy_}) a->assign(n, 0.0);
+  g_soma_.assign(n, Real(0));
+  for (auto* a : {&base_g_, &base_gw_, &base_gww_}) a->assign(stride_, Real(0));
+  active_.assign(n, 0);
+  axon_side_.assign(n, -1);
+  vdend_k_.assign(static_cast<std::size_t>(kMaxStages) * stride_, Real(0));
+  for (auto* a : {&vbus_k_, &prev_vbus_, &prev_vdend_}) {
+    a->assign(static_cast<std::size_t>(kMaxStages) * n, Real(0));
+  }
+  rows_.assign(n, NeuronState<Real>{});
 
   const DeviceParams<Real> soma = integrator_params<Real>(spec.soma, spec.k_prefactor, spec.integ.i_depin);
   const DeviceParams<Real> axon = integrator_params<Real>(spec.axon, spec.k_prefactor, spec.integ.i_depin);
@@ -432,6 +615,13 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
   v.soma_nominal = soma;
   v.axon_nominal = axon;
   view_ = v;
+  for (int j = 0; j < n; ++j) {
+    if (per_device_) {
+      error_scales<Real, true>(view_, j, stride_, rows_[static_cast<std::size_t>(j)]);
+    } else {
+      error_scales<Real, false>(view_, j, stride_, rows_[static_cast<std::size_t>(j)]);
+    }
+  }
 }
 
 template <class Real>

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "spinhop/physics/driver.hpp"
+#include "spinhop/physics/stage.hpp"
 #include "spinhop/physics/trial.hpp"
 
 namespace spinhop {
@@ -20,8 +21,8 @@ class CpuNetwork {
 
   int n() const { return n_; }
   const NetworkView<Real>& view() const { return view_; }
-  // device (i, j) is at positions()[i * stride() + j]
-  const std::vector<Real>& positions() const { return x_[cur_]; }
+  // device (i, j) is at positions()[i * stride() + j] [m]
+  const std::vector<double>& positions() const { return x_[cur_]; }
   int stride() const { return stride_; }
   const std::vector<std::uint64_t>& pattern_words() const { return words_; }
   const std::vector<Real>& inputs() const { return v_in_; }
@@ -31,7 +32,7 @@ class CpuNetwork {
   // source power [W].
   struct StepObserver {
     virtual ~StepObserver() = default;
-    virtual void on_step(double t, int phase, const Real* x, int stride, const Real* v_dendrite,
+    virtual void on_step(double t, int phase, const double* x, int stride, const Real* v_dendrite,
                          int n, double power) = 0;
   };
   void set_observer(StepObserver* obs) { observer_ = obs; }
@@ -50,21 +51,27 @@ class CpuNetwork {
   bool collapse_ = true;
   bool per_device_ = false;  // the per-device parameter arrays are filled
   NetworkView<Real> view_{};
-  // positions, double-buffered: the start of the last step is kept for its end of motion
+  // positions, double-buffered: the start of the last step is kept for its end of motion [m]
   int cur_ = 0;
-  std::vector<Real> x_[2];                // [n][stride]
-  std::vector<Real> xa_[2], xs_[2], g_axon_;  // collapsed: one axon per column, the somas
+  std::vector<double> x_[2];                  // [n][stride]
+  std::vector<double> xa_[2], xs_[2];         // collapsed: one axon per column, the somas
+  std::vector<Real> g_axon_;
   std::vector<Real> w_;
-  std::vector<Real> param_store_;       // kDeviceFields blocks of [n][stride]
+  std::vector<Real> param_store_;             // kDeviceFields blocks of [n][stride]
   DeviceArrays<Real> params_{};
   std::vector<double> g_m_;
   std::vector<Real> v_dw_, v_in_, g_bus_, g_soma_track_;
   std::vector<std::uint64_t> words_;
   std::vector<std::uint32_t> keys_;
-  // per neuron j (row sums, node voltages, fastest wall, end of motion, energy)
-  std::vector<Real> sum_g_, sum_gw_, sum_gww_, g_soma_, speed_;
-  std::vector<Real> v_bus_, v_dend_, v_bus_prev_, v_dend_prev_;
-  std::vector<double> power_, power_prev_, energy_;  // the rows' RowEnergy, one array per field
+  std::vector<NeuronState<Real>> rows_;       // the driver's per-neuron state
+  // per row j, contiguous for the column loops (copied from rows_ before a pass)
+  std::vector<Real> sum_g_, sum_gw_, sum_gww_, g_soma_, speed_, v_dend_soa_, vc_dend_soa_;
+  std::vector<Real> vdend_k_, vbus_k_;        // depinning: every stage's node voltages
+  std::vector<Real> prev_vbus_, prev_vdend_;  // depinning: those of the last accepted step
+  // collapsed: which columns' axons cross their MTJ, the side of the others, the row sums over
+  // those others
+  std::vector<int> active_, axon_side_;
+  std::vector<Real> base_g_, base_gw_, base_gww_;
 };
 
 extern template class CpuNetwork<float>;

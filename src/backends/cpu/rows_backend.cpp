@@ -18,21 +18,23 @@ namespace {
 // One worker's storage for one network, in the kernels' layout.
 template <class Real>
 struct RowsWorkspace {
-  std::vector<Real> x, w, params, per_neuron;
-  std::vector<double> g_m;
+  std::vector<Real> w, params, per_neuron;
+  std::vector<double> x, g_m;
   std::vector<std::uint64_t> words, state, undecided;
   std::vector<std::uint32_t> keys;
+  std::vector<int> active;
   std::vector<RowVars<Real>> vars;
 
   RowStorage<Real> carve(int n, bool varied) {
     const std::size_t nn = static_cast<std::size_t>(n) * n;
-    x.assign(nn, Real(0));
+    x.assign(nn, 0.0);
     w.assign(nn, Real(0));
     g_m.assign(varied ? nn : 0, 0.0);
     params.assign(varied ? static_cast<std::size_t>(kDeviceFields) * nn : 0, Real(0));
-    per_neuron.assign(7 * static_cast<std::size_t>(n), Real(0));
+    per_neuron.assign((kMaxStages + 7) * static_cast<std::size_t>(n), Real(0));
     words.assign(static_cast<std::size_t>(n), 0);
     keys.assign(static_cast<std::size_t>(n), 0);
+    active.assign(static_cast<std::size_t>(n), 0);
     vars.assign(static_cast<std::size_t>(n), RowVars<Real>{});
     RowStorage<Real> st;
     st.x = x.data();
@@ -42,13 +44,16 @@ struct RowsWorkspace {
       st.params.carve(params.data(), nn);
     }
     Real* p = per_neuron.data();
-    Real** arrays[] = {&st.v_bus, &st.v_dw, &st.v_in, &st.g_bus, &st.g_soma_track, &st.g_axon, &st.g_somas};
+    st.v_bus = p;
+    p += kMaxStages * n;
+    Real** arrays[] = {&st.vc_bus, &st.v_dw, &st.v_in, &st.g_bus, &st.g_soma_track, &st.g_axon, &st.g_somas};
     for (Real** a : arrays) {
       *a = p;
       p += n;
     }
     st.words = words.data();
     st.keys = keys.data();
+    st.active = active.data();
     return st;
   }
 };
@@ -73,9 +78,9 @@ NetworkOutcome run_rows(const PointSpec& spec, std::uint64_t local, RowsWorkspac
 
 template <class Real>
 NetworkOutcome run_rows_trial(const PointSpec& spec, std::uint64_t local, RowsWorkspace<Real>& ws,
-                              std::uint64_t* state, std::uint64_t* undecided) {
+                              std::uint64_t* state, std::uint64_t* undecided, bool collapse) {
   const bool varied = spec.per_device != 0, extras = spec.integ.extras();
-  if (collapsible(spec)) return run_rows<Real, false, false, true>(spec, local, ws, state, undecided);
+  if (collapse && collapsible(spec)) return run_rows<Real, false, false, true>(spec, local, ws, state, undecided);
   if (varied) {
     return extras ? run_rows<Real, true, true, false>(spec, local, ws, state, undecided)
                   : run_rows<Real, true, false, false>(spec, local, ws, state, undecided);
@@ -105,13 +110,16 @@ class RowsBackend final : public Backend {
       const std::uint64_t local = first + k * stride;
       out.trials[k] =
           precision == Precision::Float
-              ? run_rows_trial(spec, local, f_[static_cast<std::size_t>(worker)], &out.state[off], &out.undecided[off])
-              : run_rows_trial(spec, local, d_[static_cast<std::size_t>(worker)], &out.state[off], &out.undecided[off]);
+              ? run_rows_trial(spec, local, f_[static_cast<std::size_t>(worker)], &out.state[off], &out.undecided[off], collapse_)
+              : run_rows_trial(spec, local, d_[static_cast<std::size_t>(worker)], &out.state[off], &out.undecided[off], collapse_);
     });
   }
+  // like the CUDA backend: nominal networks may run the collapsed path (the default) or not
+  void set_collapse(bool on) override { collapse_ = on; }
 
  private:
   WorkerPool pool_;
+  bool collapse_ = true;
   std::vector<RowsWorkspace<float>> f_;
   std::vector<RowsWorkspace<double>> d_;
 };

@@ -27,7 +27,7 @@ __global__ void philox_kernel(const std::uint32_t* in, std::uint32_t* out, int m
 // One block, thread j per row: the integration kernels' own build (RowsNetwork::build on a
 // GroupExec), then its arrays copied out as doubles.
 template <class Real>
-__global__ void setup_kernel(PointSpec spec, std::uint64_t local, Real* w, Real* x, double* g_m,
+__global__ void setup_kernel(PointSpec spec, std::uint64_t local, Real* w, double* x, double* g_m,
                              Real* params, Real* per_neuron, std::uint64_t* words,
                              std::uint32_t* keys, double* out_w, double* out_v_in,
                              double* out_v_dw, double* out_params) {
@@ -43,7 +43,9 @@ __global__ void setup_kernel(PointSpec spec, std::uint64_t local, Real* w, Real*
   st.g_m = g_m;
   st.params.carve(params, nn);
   Real* p = per_neuron;
-  Real** arrays[] = {&st.v_bus, &st.v_dw, &st.v_in, &st.g_bus, &st.g_soma_track};
+  st.v_bus = p;
+  p += kMaxStages * n;
+  Real** arrays[] = {&st.vc_bus, &st.v_dw, &st.v_in, &st.g_bus, &st.g_soma_track};
   for (Real** a : arrays) {
     *a = p;
     p += n;
@@ -95,8 +97,8 @@ void setup_with(const PointSpec& spec, std::uint64_t local, double* w, double* v
   const int n = spec.task.n;
   if (n < 2 || n > kMaxSetupNeurons) throw BackendError("setup_on_device: N out of range");
   const std::size_t nn = static_cast<std::size_t>(n) * n;
-  DeviceArray<Real> dw(nn), dx(nn), dparams(kDeviceFields * nn), dneurons(5 * n);
-  DeviceArray<double> dgm(nn), ow(nn), ovin(n), ovdw(n), oparams(kDeviceFields * nn);
+  DeviceArray<Real> dw(nn), dparams(kDeviceFields * nn), dneurons((kMaxStages + 5) * n);
+  DeviceArray<double> dx(nn), dgm(nn), ow(nn), ovin(n), ovdw(n), oparams(kDeviceFields * nn);
   DeviceArray<std::uint64_t> dwords(n);
   DeviceArray<std::uint32_t> dkeys(n);
   const int threads = ((n + 31) / 32) * 32;

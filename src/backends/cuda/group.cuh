@@ -61,6 +61,11 @@ __device__ T group_max(const Group& g, T v, T* scratch) {
   return r;
 }
 
+// Minimum over the group, returned to every thread (as the maximum of the negatives: exact).
+__device__ __forceinline__ double group_min(const Group& g, double v, double* scratch) {
+  return -group_max(g, -v, scratch);
+}
+
 // The Exec of rows.hpp on a thread group. Its methods are host-device only so that the shared
 // policy compiles for both sides; they run on the device.
 template <class Real>
@@ -85,6 +90,15 @@ struct GroupExec {
     const T v = g.rank < n ? static_cast<T>(f(g.rank, mine)) : T(0);
 #if defined(__CUDA_ARCH__)
     return group_max(g, v, reinterpret_cast<T*>(scratch));
+#else
+    return v;
+#endif
+  }
+  template <class F>
+  SPINHOP_HD double min(F f) {
+    const double v = g.rank < n ? static_cast<double>(f(g.rank, mine)) : 1.0 / 0.0;
+#if defined(__CUDA_ARCH__)
+    return group_min(g, v, scratch);
 #else
     return v;
 #endif

@@ -21,7 +21,8 @@ constexpr int kMaxNeurons = 1024;  // one thread per row, at most one block per 
 
 template <class Real>
 struct Shared {  // one group's shared arrays
-  Real* v_bus;
+  Real* v_bus;      // [kMaxStages][n] bus voltages of every stage
+  Real* vc_bus;     // [n] combined bus voltages of a stage
   Real* v_dw;
   Real* v_in;
   Real* g_bus;
@@ -32,17 +33,17 @@ struct Shared {  // one group's shared arrays
   double* scratch;  // 32 entries, reductions
   std::uint64_t* state;
   std::uint64_t* undecided;
-  Real* x;          // n*n when the positions live in shared memory
+  unsigned char* extra;  // the positions (n*n doubles) when they live in shared memory, or the
+                         // collapsed kernel's 2n conductances
 };
 
-// extra: Reals after the neuron arrays (the positions, n*n, or the collapsed kernel's 2n
-// conductances)
+// extra_bytes: what follows the neuron arrays (positions or collapsed conductances)
 template <class Real>
-__host__ __device__ std::size_t shared_bytes_per_group(int n, std::size_t extra) {
+__host__ __device__ std::size_t shared_bytes_per_group(int n, std::size_t extra_bytes) {
   const std::size_t words = static_cast<std::size_t>((n + 63) / 64);
-  std::size_t b = 5 * sizeof(Real) * n + 8 * n + 4 * n + 8 * n + 8 * 32 + 16 * words;
+  std::size_t b = (kMaxStages + 5) * sizeof(Real) * n + 8 * n + 4 * n + 8 * n + 8 * 32 + 16 * words;
   b = (b + 15) & ~std::size_t{15};
-  b += sizeof(Real) * extra;
+  b += extra_bytes;
   return (b + 15) & ~std::size_t{15};  // the next group's arrays start 16-byte aligned
 }
 
@@ -62,17 +63,17 @@ __device__ Shared<Real> carve_shared(unsigned char* base, int n, bool x_shared) 
   s.scratch = reinterpret_cast<double*>(take(8 * 32));
   s.state = reinterpret_cast<std::uint64_t*>(take(8 * words));
   s.undecided = reinterpret_cast<std::uint64_t*>(take(8 * words));
-  s.v_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n));
+  s.v_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n * kMaxStages));
+  s.vc_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n));
   s.v_dw = reinterpret_cast<Real*>(take(sizeof(Real) * n));
   s.v_in = reinterpret_cast<Real*>(take(sizeof(Real) * n));
   s.g_bus = reinterpret_cast<Real*>(take(sizeof(Real) * n));
   s.g_soma_track = reinterpret_cast<Real*>(take(sizeof(Real) * n));
   s.keys = reinterpret_cast<std::uint32_t*>(take(4 * n));
-  s.x = nullptr;
+  s.extra = nullptr;
   if (x_shared) {
     const std::size_t used = static_cast<std::size_t>(p - base);
-    p = base + ((used + 15) & ~std::size_t{15});
-    s.x = reinterpret_cast<Real*>(p);
+    s.extra = base + ((used + 15) & ~std::size_t{15});
   }
   return s;
 }
@@ -82,7 +83,7 @@ __device__ Shared<Real> carve_shared(unsigned char* base, int n, bool x_shared) 
 template <class Real>
 struct Workspace {
   Real* w;
-  Real* x;
+  double* x;
   double* g_m;
   DeviceArrays<Real> params;
 };
@@ -90,8 +91,8 @@ struct Workspace {
 template <class Real>
 __host__ __device__ std::size_t workspace_bytes_per_group(int n, bool varied, bool x_shared) {
   const std::size_t nn = static_cast<std::size_t>(n) * n;
-  std::size_t b = nn * sizeof(Real);        // w
-  if (!x_shared) b += nn * sizeof(Real);    // x
+  std::size_t b = nn * sizeof(Real);         // w
+  if (!x_shared) b += nn * sizeof(double);   // x
   if (varied) b += nn * sizeof(double) + kDeviceFields * nn * sizeof(Real);
   return (b + 255) & ~std::size_t{255};
 }
@@ -105,12 +106,12 @@ __device__ Workspace<Real> carve_workspace(unsigned char* base, int n, bool vari
     ws.g_m = reinterpret_cast<double*>(p);
     p += nn * sizeof(double);
   }
+  if (!x_shared) {
+    ws.x = reinterpret_cast<double*>(p);
+    p += nn * sizeof(double);
+  }
   ws.w = reinterpret_cast<Real*>(p);
   p += nn * sizeof(Real);
-  if (!x_shared) {
-    ws.x = reinterpret_cast<Real*>(p);
-    p += nn * sizeof(Real);
-  }
   if (varied) ws.params.carve(reinterpret_cast<Real*>(p), nn);
   return ws;
 }
@@ -122,13 +123,14 @@ template <class Real>
 __device__ RowStorage<Real> row_storage(const Shared<Real>& sh, const Workspace<Real>& ws, int n,
                                         bool x_shared, bool collapsed, bool varied) {
   RowStorage<Real> st;
-  st.x = collapsed ? nullptr : (x_shared ? sh.x : ws.x);
+  st.x = collapsed ? nullptr : (x_shared ? reinterpret_cast<double*>(sh.extra) : ws.x);
   st.w = ws.w;
   if (varied) {
     st.g_m = ws.g_m;
     st.params = ws.params;
   }
   st.v_bus = sh.v_bus;
+  st.vc_bus = sh.vc_bus;
   st.v_dw = sh.v_dw;
   st.v_in = sh.v_in;
   st.g_bus = sh.g_bus;
@@ -136,17 +138,18 @@ __device__ RowStorage<Real> row_storage(const Shared<Real>& sh, const Workspace<
   st.words = sh.words;
   st.keys = sh.keys;
   if (collapsed) {
-    st.g_axon = sh.x;
-    st.g_somas = sh.x + n;
+    st.g_axon = reinterpret_cast<Real*>(sh.extra);
+    st.g_somas = st.g_axon + n;
   }
   return st;
 }
 
-// Extra shared Reals per group: the positions (n*n) when they live in shared memory, or the
-// collapsed kernel's 2n conductances.
+// Extra shared bytes per group: the positions (n*n doubles) when they live in shared memory, or
+// the collapsed kernel's 2n conductances.
+template <class Real>
 __host__ __device__ std::size_t shared_extra(int n, bool x_shared, bool collapsed) {
-  if (collapsed) return 2 * static_cast<std::size_t>(n);
-  return x_shared ? static_cast<std::size_t>(n) * n : 0;
+  if (collapsed) return 2 * static_cast<std::size_t>(n) * sizeof(Real);
+  return x_shared ? static_cast<std::size_t>(n) * n * sizeof(double) : 0;
 }
 
 template <class Real, bool Varied, bool Extras, bool Collapsed>
@@ -161,7 +164,7 @@ __global__ void integrate_kernel(PointSpec spec, std::uint64_t first, std::uint6
   const Group g = this_group(group_size, &gib);
   const bool shared_slot = Collapsed || x_shared;
   const std::size_t per_group_smem =
-      shared_bytes_per_group<Real>(n, shared_extra(n, x_shared, Collapsed));
+      shared_bytes_per_group<Real>(n, shared_extra<Real>(n, x_shared, Collapsed));
   const Shared<Real> sh = carve_shared<Real>(smem + gib * per_group_smem, n, shared_slot);
   const std::uint64_t slot = static_cast<std::uint64_t>(blockIdx.x) * groups_per_block + gib;
   const Workspace<Real> ws =
@@ -244,9 +247,8 @@ KernelLayout choose_layout(int n, bool varied, bool extras, bool double_precisio
   // the collapse condition of trial.hpp (collapsible()) in the flags the layout is chosen from
   const bool collapsed = allow_collapse && !varied && !extras;
   auto smem = [&](bool xs) {
-    const std::size_t extra = shared_extra(n, xs, collapsed);
-    return (double_precision ? shared_bytes_per_group<double>(n, extra)
-                             : shared_bytes_per_group<float>(n, extra)) *
+    return (double_precision ? shared_bytes_per_group<double>(n, shared_extra<double>(n, xs, collapsed))
+                             : shared_bytes_per_group<float>(n, shared_extra<float>(n, xs, collapsed))) *
            L.groups_per_block;
   };
   // positions in shared memory when they fit with room for two blocks per multiprocessor; by

@@ -17,6 +17,23 @@ struct CliResult {
   std::string output;  // stdout and stderr
 };
 
+// A shell script (sh -c), stdout and stderr together.
+inline CliResult run_cli_shell(const std::string& script) {
+  std::string quoted = "'";
+  for (char ch : script) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  quoted += "'";
+  const std::string cmd = "sh -c " + quoted + " 2>&1";
+  CliResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
 inline CliResult run_cli(const std::string& args, const std::string& env = "") {
   const std::string cmd = env + " " + SPINHOP_EXE + " " + args + " 2>&1";
   CliResult r;

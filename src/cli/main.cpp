@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include "cluster.hpp"
 #include "commands.hpp"
@@ -33,8 +34,24 @@ std::string join_args(int argc, char** argv) {
   std::string s = "spinhop";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    const bool plain = !a.empty() && a.find_first_of(" \t\"'$\\`") == std::string::npos;
-    s += " " + (plain ? a : "'" + a + "'");
+    const bool plain = !a.empty() && a.find_first_of(" \t\"'$\\`*?[]{}()<>|&;!#~") == std::string::npos;
+    if (plain) {
+      s += " " + a;
+      continue;
+    }
+    // single-quoted for a POSIX shell: a quote inside closes, escapes and reopens
+    std::string q = "'";
+    for (char ch : a) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    s += " " + q + "'";
+  }
+  return s;
+}
+
+// An error message as one line (library messages, HDF5's among them, may carry newlines).
+std::string one_line(const char* what) {
+  std::string s(what);
+  for (char& ch : s) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
   }
   return s;
 }
@@ -47,7 +64,7 @@ int main(int argc, char** argv) {
   try {
     spinhop::cli::mpi_start(&argc, &argv);
   } catch (const spinhop::Error& e) {
-    std::fprintf(stderr, "spinhop: error: %s\n", e.what());
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
     return 2;
   }
   struct MpiStop {
@@ -94,7 +111,7 @@ int main(int argc, char** argv) {
       }
     }
   } catch (const spinhop::Error& e) {
-    std::fprintf(stderr, "spinhop: error: %s\n", e.what());
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
     return 2;
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
@@ -102,18 +119,33 @@ int main(int argc, char** argv) {
   try {
     app.parse(args);
   } catch (const CLI::ConfigError& e) {
-    std::fprintf(stderr, "spinhop: error: configuration file: %s (a key that is not an option of `spinhop run`?)\n", e.what());
+    std::fprintf(stderr, "spinhop: error: configuration file: %s (a key that is not an option of `spinhop run`?)\n", one_line(e.what()).c_str());
     rc = 2;
   } catch (const CLI::ParseError& e) {
-    rc = app.exit(e);
+    if (e.get_exit_code() == 0) {
+      rc = app.exit(e);  // --help, --version
+    } else {
+      // a malformed command line is a user error like any other: one line, exit 2 (docs/cli.md)
+      bool command = false;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        command = command || (argc > 1 && sub->get_name() == argv[1]);
+      }
+      std::fprintf(stderr, "spinhop: error: %s (see spinhop %s%s--help)\n", one_line(e.what()).c_str(), command ? argv[1] : "",
+                   command ? " " : "");
+      rc = 2;
+    }
   } catch (const spinhop::Interrupted& e) {
     std::fprintf(stderr, "\nspinhop: interrupted %s\n", e.what());
     rc = 130;
   } catch (const spinhop::Error& e) {
-    std::fprintf(stderr, "spinhop: error: %s\n", e.what());
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
+    rc = 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // a path the system refuses (too long, no permission, ...) is the user's input
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
     rc = 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "spinhop: internal error: %s\n", e.what());
+    std::fprintf(stderr, "spinhop: internal error: %s\n", one_line(e.what()).c_str());
     rc = 3;
   }
   if (!temp_config.empty()) std::filesystem::remove(temp_config);

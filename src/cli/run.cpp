@@ -23,6 +23,34 @@ namespace spinhop::cli {
 
 namespace {
 
+// The command line without one of its (shell-quoted, space-separated) words: the resume command
+// must not repeat --force, which --resume refuses.
+std::string without_token(const std::string& line, const std::string& word) {
+  std::string out, token;
+  bool quoted = false;
+  auto flush = [&] {
+    if (!token.empty() && token != word) out += (out.empty() ? "" : " ") + token;
+    token.clear();
+  };
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (ch == '\\' && !quoted && i + 1 < line.size()) {
+      token += ch;  // an escaped character outside quotes (the \' of a quoted quote)
+      token += line[++i];
+      continue;
+    }
+    if (ch == '\'') quoted = !quoted;
+    if (ch == ' ' && !quoted) {
+      flush();
+    } else {
+      token += ch;
+    }
+  }
+  flush();
+  return out;
+}
+
+
 std::atomic<bool> g_stop{false};
 
 extern "C" void on_signal(int) { g_stop.store(true); }
@@ -273,7 +301,7 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
     if (out) out->close();
     std::string how = ctl.output.empty()
                           ? "no --output file was given, nothing is kept"
-                          : "resume with: " + command_line + (ctl.resume ? "" : " --resume");
+                          : "resume with: " + without_token(command_line, "--force") + (ctl.resume ? "" : " --resume");
     throw Interrupted("after " + std::to_string(kept) + " of " + std::to_string(run_total) +
                       " trials; " + how);
   }

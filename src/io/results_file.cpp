@@ -729,7 +729,13 @@ bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) 
 
 std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
                                                      const ResultsHeader& h, bool force) {
-  if (fs::exists(path) && !force) {
+  if (path.empty()) throw IoError("the output path is empty (--output)");
+  std::error_code probe;
+  if (fs::is_directory(path, probe)) {
+    throw IoError("cannot create '" + path + "': it is a directory (give a file name, e.g. " +
+                  (fs::path(path) / "results.h5").string() + ")");
+  }
+  if (fs::exists(path, probe) && !force) {
     throw IoError("'" + path + "' exists; use --force to overwrite it or --resume to continue it");
   }
   const fs::path dir = fs::absolute(path).parent_path();

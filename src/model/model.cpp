@@ -64,6 +64,11 @@ void ModelParams::validate() const {
   require_positive("V_C", "--vc", v_c, "V");
   require_positive("W", "--w", w, "V");
   if (!std::isnan(v_dw)) require_positive("V_DW", "--vdw", v_dw, "V");
+  // the wall-velocity model (k I) is for the tens of uA of sub-volt drives; beyond 10 V the
+  // currents are milliamps, and far beyond, the energies overflow
+  if (v_c > 10.0) reject("V_C", "--vc", v_c, "must be <= 10 V");
+  if (w > 10.0) reject("W", "--w", w, "must be <= 10 V");
+  if (v_dw > 10.0) reject("V_DW", "--vdw", v_dw, "must be <= 10 V");
   require_positive("t_max", "--t-max", t_max, "s");
   if (t_max > 1.0) reject("t_max", "--t-max", t_max, "must be <= 1 s");
   if (!std::isnan(t_load)) {

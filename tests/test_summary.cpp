@@ -160,3 +160,47 @@ TEST(Summary, ScannedPointSummaryMatchesTheInMemoryOne) {
 
 }  // namespace
 }  // namespace spinhop
+
+namespace spinhop {
+namespace {
+
+// Wilson's score interval against the closed form evaluated separately (Python, z = 1.95996):
+// 5/10 -> [0.2366, 0.7634], the textbook case.
+TEST(Summary, WilsonIntervalKnownValues) {
+  const Interval a = wilson_interval(5, 10);
+  EXPECT_NEAR(a.lo, 0.236593, 1e-6);
+  EXPECT_NEAR(a.hi, 0.763407, 1e-6);
+  const Interval b = wilson_interval(0, 10);
+  EXPECT_EQ(b.lo, 0.0);
+  EXPECT_NEAR(b.hi, 0.277533, 1e-6);
+  const Interval c = wilson_interval(10, 10);
+  EXPECT_NEAR(c.lo, 0.722467, 1e-6);
+  EXPECT_EQ(c.hi, 1.0);
+  const Interval d = wilson_interval(94, 500);
+  EXPECT_NEAR(d.lo, 0.156180, 1e-6);
+  EXPECT_NEAR(d.hi, 0.224578, 1e-6);
+  const Interval none = wilson_interval(0, 0);
+  EXPECT_EQ(none.lo, 0.0);
+  EXPECT_EQ(none.hi, 1.0);
+}
+
+// A trial that did not converge is counted in the read-out rate but not as a success, and the
+// rates carry their intervals.
+TEST(Summary, SuccessNeedsConvergence) {
+  std::vector<TrialRecord> recs(4);
+  for (int k = 0; k < 4; ++k) {
+    recs[k].outcome.converged = k < 2 ? 1 : 0;
+    recs[k].score.readout_success = 1;
+    recs[k].score.success = recs[k].outcome.converged;  // as the runner scores it
+  }
+  const PointSummary s = summarize(recs, 10);
+  EXPECT_EQ(s.converged, 2u);
+  EXPECT_DOUBLE_EQ(s.success_rate, 0.5);
+  EXPECT_DOUBLE_EQ(s.readout_success_rate, 1.0);
+  const Interval w = wilson_interval(2, 4);
+  EXPECT_EQ(s.success_ci.lo, w.lo);
+  EXPECT_EQ(s.converged_ci.hi, w.hi);
+}
+
+}  // namespace
+}  // namespace spinhop

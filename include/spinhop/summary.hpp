@@ -32,10 +32,19 @@ struct Stats {
 };
 Stats describe(std::vector<double> values);
 
+// A binomial proportion's 95% confidence interval (Wilson's score interval). [-]
+struct Interval {
+  double lo = 0, hi = 0;
+};
+Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double z = 1.959963984540054);
+
 struct PointSummary {
   std::uint64_t trials = 0;
   std::uint64_t converged = 0;
-  double success_rate = 0;          // [-]
+  Interval converged_ci;            // of converged / trials [-]
+  double success_rate = 0;          // converged and right [-]
+  Interval success_ci;              // [-]
+  double readout_success_rate = 0;  // the read-out right, converged or not [-]
   Stats bit_accuracy;               // [-]
   Stats t_solution;                 // converged trials only [s]
   Stats energy_exact;               // converged trials only [J]
@@ -86,7 +95,7 @@ class SummaryBuilder {
 
  private:
   std::uint64_t trials_ = 0, converged_ = 0, undecided_ = 0;
-  double success_ = 0, steps_sum_ = 0, e_sum_ = 0, ep_sum_ = 0, t_sum_ = 0;
+  double success_ = 0, readout_success_ = 0, steps_sum_ = 0, e_sum_ = 0, ep_sum_ = 0, t_sum_ = 0;
   double h_agree_ = 0, h_succ_ = 0, h_count_ = 0;
   StatsAccumulator acc_, steps_, cut_, gap_, hcut_;       // every trial
   StatsAccumulator t_, ee_, ep_, edp_e_, edp_p_;          // converged trials

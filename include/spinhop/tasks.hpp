@@ -20,7 +20,10 @@ namespace spinhop {
 
 // Task-specific scores of one trial. Fields a task does not use keep their defaults (-1 / NaN).
 struct TrialScore {
-  int success = 0;            // read-out equals the target or its inverse, every bit decided
+  int success = 0;            // converged, and the read-out equals the target or its inverse
+                              // with every bit decided
+  int readout_success = 0;    // the read-out alone, converged or not (a trial that reached t_max
+                              // is read there): what success meant before convergence counted
   double bit_accuracy = 0;    // fraction of bits equal to the target or its inverse [-]
   int target = -1;            // recall: closest stored pattern; images: the distorted image;
                               // max-cut: the graph

@@ -9,6 +9,20 @@ import pandas as pd
 QUANTILES = ((0.05, "q05"), (0.25, "q25"), (0.5, "median"), (0.75, "q75"), (0.95, "q95"))
 
 
+# --- rates ----------------------------------------------------------------------------------
+
+def wilson_interval(successes, trials, z=1.959963984540054):
+    """95% Wilson score interval (lo, hi) of a binomial proportion; (0, 1) without trials."""
+    if trials == 0:
+        return 0.0, 1.0
+    n, p = float(trials), successes / float(trials)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)
+    hi = 1.0 if successes == trials else min(1.0, centre + half)
+    return float(lo), float(hi)
+
+
 # --- time, energy and power ------------------------------------------------------------------
 def power(energy, t_solution, converged=None):
     """The paper's power [W]: total energy [J] / total time to solution [s], over the converged
@@ -51,8 +65,15 @@ def summarize(trials):
         t = g["t_solution"].to_numpy()
         ee, ep = g["energy_exact"].to_numpy(), g["energy_paper"].to_numpy()
         h = g["hopfield_agrees"].to_numpy() >= 0
+        succ = int((g["success"].to_numpy() == 1).sum())
+        c_lo, c_hi = wilson_interval(int(conv.sum()), len(g))
+        s_lo, s_hi = wilson_interval(succ, len(g))
         r = {"trials": float(len(g)), "converged": float(conv.sum()),
+             "converged_fraction": float(conv.mean()) if len(g) else 0.0,
+             "converged_fraction_lo": c_lo, "converged_fraction_hi": c_hi,
              "success_rate": float(g["success"].to_numpy().mean()) if len(g) else 0.0,
+             "success_rate_lo": s_lo, "success_rate_hi": s_hi,
+             "readout_success_rate": float(g["readout_success"].to_numpy().mean()) if len(g) else 0.0,
              "undecided_trials": float((g["undecided"].to_numpy() > 0).sum()),
              # the file stores 0 where no trial converged
              "power_exact": power(ee, t, conv) if conv.any() else 0.0,

@@ -24,9 +24,18 @@ std::string si(double value, const char* unit, int digits) {
 }
 
 void print_point_summary(const PointSummary& s, const ThroughputFigures& tp, bool throughput) {
-  std::printf("  success rate        %.4f (%llu/%llu)\n", s.success_rate,
-              static_cast<unsigned long long>(std::llround(s.success_rate * s.trials)),
-              static_cast<unsigned long long>(s.trials));
+  const unsigned long long n = s.trials;
+  std::printf("  converged           %.4f [%.4f, %.4f] (%llu/%llu; trials with undecided bits: %llu)\n",
+              n ? static_cast<double>(s.converged) / static_cast<double>(n) : 0.0, s.converged_ci.lo,
+              s.converged_ci.hi, static_cast<unsigned long long>(s.converged), n,
+              static_cast<unsigned long long>(s.undecided_trials));
+  std::printf("  success rate        %.4f [%.4f, %.4f] (%llu/%llu converged and right; 95%% Wilson)\n",
+              s.success_rate, s.success_ci.lo, s.success_ci.hi,
+              static_cast<unsigned long long>(std::llround(s.success_rate * static_cast<double>(n))), n);
+  if (s.converged < s.trials) {
+    std::printf("  read-out at t_max   %.4f (right read-outs, counting the %llu trials that did not converge)\n",
+                s.readout_success_rate, n - static_cast<unsigned long long>(s.converged));
+  }
   if (s.bit_accuracy.count > 0) {
     std::printf("  bit accuracy        mean %.5f  min %.4f\n", s.bit_accuracy.mean, s.bit_accuracy.min);
   }
@@ -38,11 +47,18 @@ void print_point_summary(const PointSummary& s, const ThroughputFigures& tp, boo
     std::printf("  ideal Hopfield      same final state in %.4f of trials, its success %.4f\n",
                 s.hopfield_agreement, s.hopfield_success_rate);
   }
-  std::printf("  converged           %llu/%llu (trials with undecided bits: %llu)\n",
-              static_cast<unsigned long long>(s.converged), static_cast<unsigned long long>(s.trials),
-              static_cast<unsigned long long>(s.undecided_trials));
-  std::printf("  time to solution    mean %s  median %s  max %s\n", si(s.t_solution.mean, "s").c_str(),
-              si(s.t_solution.median, "s").c_str(), si(s.t_solution.max, "s").c_str());
+  if (s.converged == 0) {
+    std::printf("  time to solution    n/a (no trial converged)\n");
+    std::printf("  steps per trial     mean %.0f  max %.0f\n", s.steps.mean, s.steps.max);
+    if (throughput) {
+      std::printf("  throughput          %.1f trials/s, %s device-updates/s (%.2f s)\n",
+                  tp.trials_per_second, si(tp.device_updates_per_second, "", 3).c_str(), tp.seconds);
+    }
+    return;
+  }
+  const char* of = s.converged < s.trials ? " (converged trials)" : "";
+  std::printf("  time to solution    mean %s  median %s  max %s%s\n", si(s.t_solution.mean, "s").c_str(),
+              si(s.t_solution.median, "s").c_str(), si(s.t_solution.max, "s").c_str(), of);
   std::printf("  energy, exact       mean %s  max %s\n", si(s.energy_exact.mean, "J").c_str(),
               si(s.energy_exact.max, "J").c_str());
   std::printf("  energy, paper model mean %s  max %s\n", si(s.energy_paper.mean, "J").c_str(),

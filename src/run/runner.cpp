@@ -54,6 +54,10 @@ void score_trial(const Task& task, const PointSpec& spec, const PaperEnergyModel
   rec.outcome = outcome;
   rec.energy_paper = paper.energy(outcome.t_solution);
   rec.score = task.score(spec, local, state, undecided);
+  // a trial that reached t_max has no answer yet: it is read out (readout_success) but it does
+  // not succeed
+  rec.score.readout_success = rec.score.success;
+  if (!outcome.converged) rec.score.success = 0;
   const int n = spec.task.n;
   const int words = (n + 63) / 64;
   const TrialCircuit c = rebuild_circuit(spec, local);

@@ -100,6 +100,16 @@ Stats StatsAccumulator::stats() const {
   return s;
 }
 
+Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double z) {
+  if (trials == 0) return Interval{0.0, 1.0};  // no information
+  const double n = static_cast<double>(trials), p = static_cast<double>(successes) / n;
+  const double z2 = z * z, centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  // clamped: at p = 0 or 1 the bound is 0 or 1 up to rounding
+  return Interval{successes == 0 ? 0.0 : std::max(0.0, centre - half),
+                  successes == trials ? 1.0 : std::min(1.0, centre + half)};
+}
+
 SummaryBuilder::SummaryBuilder(std::size_t keep)
     : acc_(keep), steps_(keep), cut_(keep), gap_(keep), hcut_(keep), t_(keep), ee_(keep), ep_(keep),
       edp_e_(keep), edp_p_(keep) {}
@@ -113,6 +123,7 @@ void SummaryBuilder::add(const TrialRecord& r) {
   hcut_.add(r.score.hopfield_cut);
   steps_sum_ += static_cast<double>(r.outcome.steps);
   success_ += r.score.success;
+  readout_success_ += r.score.readout_success;
   if (r.score.hopfield_agrees >= 0) {
     h_count_ += 1;
     h_agree_ += r.score.hopfield_agrees;
@@ -138,6 +149,9 @@ PointSummary SummaryBuilder::summary(int n) const {
   ps.undecided_trials = undecided_;
   ps.device_updates = steps_sum_ * n * n;
   ps.success_rate = trials_ == 0 ? 0.0 : success_ / static_cast<double>(trials_);
+  ps.readout_success_rate = trials_ == 0 ? 0.0 : readout_success_ / static_cast<double>(trials_);
+  ps.success_ci = wilson_interval(static_cast<std::uint64_t>(success_), trials_);
+  ps.converged_ci = wilson_interval(converged_, trials_);
   ps.bit_accuracy = acc_.stats();
   ps.t_solution = t_.stats();
   ps.energy_exact = ee_.stats();

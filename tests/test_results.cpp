@@ -375,6 +375,38 @@ TEST(Cli, TomlConfigAndRerunFromResults) {
   expect_same_trials(dir / "a.h5", dir / "b.h5");
 }
 
+// TOML as TOML 1.0 writes it (toml++): snake_case and kebab-case keys, 1_000, multi-line arrays,
+// a byte-order mark, [run] and [sweep] sections, all giving the same run as the command line;
+// and every kind of mistake one error line naming the line of the file, exit 2.
+TEST(Cli, TomlFilesAreReadAsTomlAndMistakesNameTheLine) {
+  TempDir dir("toml2");
+  std::ofstream(dir / "a.toml") << "\xEF\xBB\xBF# a comment\n[run]\ntask = \"recall\"\nneurons = 10\n"
+                                   "trials = 1_0\nt_max = 3e-6\nseed = 7\n[sweep]\nW = [\n  0.05,\n  0.1,\n]\n";
+  const CliResult a = run_cli("run " + dir / "a.toml -q -o " + dir / "a.h5");
+  ASSERT_EQ(a.code, 0) << a.output;
+  const CliResult b = run_cli("recall --neurons 10 --trials 10 --t-max 3e-6 --seed 7 --sweep W=0.05,0.1 -q -o " + dir / "b.h5");
+  ASSERT_EQ(b.code, 0) << b.output;
+  expect_same_trials(dir / "a.h5", dir / "b.h5");
+  struct Case {
+    std::string text, expect;
+  } cases[] = {
+      {"[recall]\nneurons = 29\n", "line 1: section [recall]"},
+      {"task = \"recall\"\nneurons = \"29\"\n", "line 2: 'neurons' must be an integer"},
+      {"task = \"recall\"\nseed =\n", "line 2:"},
+      {"task = \"recall\"\n\nweigth = 0.1\n", "line 3: unknown key 'weigth'"},
+      {"task = \"recall\"\nthermal-noise = 1\n", "'thermal-noise' must be true or false"},
+      {"task = \"recall\"\nseed = -3\n", "'seed' must be a whole number"},
+      {"[sweep]\nW = \"0.1\"\n", "sweep axis 'W'"},
+  };
+  for (const Case& c : cases) {
+    std::ofstream(dir / "bad.toml") << c.text;
+    const CliResult r = run_cli("run " + dir / "bad.toml -q --dry-run");
+    EXPECT_EQ(r.code, 2) << c.text << " -> " << r.output;
+    EXPECT_EQ(r.output.rfind("spinhop: error: configuration file ", 0), 0u) << c.text << " -> " << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.text << " -> " << r.output;
+  }
+}
+
 // A Python user's view: h5py opens the file and reads a summary that matches the trials.
 TEST(Cli, PythonUserReadsTheSummary) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";

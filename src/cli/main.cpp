@@ -11,24 +11,12 @@
 
 #include "cluster.hpp"
 #include "commands.hpp"
+#include "toml_config.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/results_file.hpp"
 #include "spinhop/version.hpp"
 
 namespace {
-
-// TOML configs for `spinhop run`: top-level keys are the run command's options (a [run] section
-// works too).
-class RunConfigFormat : public CLI::ConfigTOML {
- public:
-  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    std::vector<CLI::ConfigItem> items = CLI::ConfigTOML::from_config(input);
-    for (CLI::ConfigItem& item : items) {
-      if (item.parents.empty()) item.parents = {"run"};
-    }
-    return items;
-  }
-};
 
 std::string join_args(int argc, char** argv) {
   std::string s = "spinhop";
@@ -76,10 +64,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("spinhop ") + SPINHOP_VERSION + " (" +
                                         SPINHOP_GIT_SHA + ")");
-  app.config_formatter(std::make_shared<RunConfigFormat>());
+  auto toml_reader = std::make_shared<spinhop::cli::TomlRunConfig>();
+  app.config_formatter(toml_reader);
   app.set_config("--config", "", "TOML configuration of `spinhop run`");
   app.allow_config_extras(false);
   spinhop::cli::register_commands(app, command_line);
+  toml_reader->set_run_command(app.get_subcommand("run"));
 
   // `spinhop run FILE [...]` and `spinhop run --from RESULTS.h5 [...]` read their configuration
   // through the top-level --config, so the command line overrides it

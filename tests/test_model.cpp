@@ -3,6 +3,9 @@
 
 #include "spinhop/energy_model.hpp"
 #include "spinhop/errors.hpp"
+#include "spinhop/options.hpp"
+#include <string>
+#include <vector>
 #include "spinhop/physics/network.hpp"
 
 using namespace spinhop;
@@ -90,4 +93,18 @@ TEST(Model, ValidationNamesTheParameter) {
   EXPECT_EQ(message([](ModelParams& m) { m.t_max = 10e-9; m.load_mode = LoadMode::Stationary; }), "accepted");
   EXPECT_NE(message([](ModelParams& m) { m.read_hi = 0.4; }).find("--read-hi"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.w = std::nan(""); }).find("--w"), std::string::npos);
+}
+
+// A swept range is written in decimal: its grid points are start + k step rounded to 15
+// significant digits, so 0:0.3:0.1 ends at 0.3 (not 0.30000000000000004) and every point of
+// 0:1:0.05 equals the decimal literal.
+TEST(Model, SweepGridsAreTheDecimalValues) {
+  const std::vector<spinhop::SweepAxis> a = spinhop::parse_sweeps({"sigma=0:0.3:0.1"}, "recall");
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(a[0].values.size(), 4u);
+  EXPECT_EQ(a[0].values[3], 0.3);
+  EXPECT_EQ(a[0].values[1], 0.1);
+  const std::vector<spinhop::SweepAxis> b = spinhop::parse_sweeps({"W=0:1:0.05"}, "recall");
+  ASSERT_EQ(b[0].values.size(), 21u);
+  for (int k = 0; k <= 20; ++k) EXPECT_EQ(b[0].values[k], std::stod(std::to_string(k * 5) + "e-2")) << k;
 }

@@ -407,6 +407,18 @@ TEST(Cli, TomlFilesAreReadAsTomlAndMistakesNameTheLine) {
   }
 }
 
+// A graph without positive edges has a maximum cut of 0 (the empty cut): reaching it is a
+// success with a gap of 0, not a failure of every trial.
+TEST(Cli, MaxCutWithAZeroOptimumIsScored) {
+  TempDir dir("zero-optimum");
+  std::ofstream(dir / "neg.txt") << "3 3\n1 2 -1\n2 3 -1\n1 3 -2.5\n";
+  const CliResult r = run_cli("maxcut --graph " + dir / "neg.txt -t 3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("success rate        1.0000"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("P(target) 1.000"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("gap 0.00%"), std::string::npos) << r.output;
+}
+
 // A Python user's view: h5py opens the file and reads a summary that matches the trials.
 TEST(Cli, PythonUserReadsTheSummary) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";

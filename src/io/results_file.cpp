@@ -1064,7 +1064,9 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
     c.ngap += 1;
   }
   const double ref = h_.references.empty() ? std::nan("") : h_.references[point_][g];
-  if (ref > 0 && r.score.cut >= h_.target * ref) c.hit += 1;
+  // like success: a converged trial whose cut reaches target x the reference (>= 0; 0 for a
+  // graph without positive edges)
+  if (r.outcome.converged && ref >= 0 && r.score.cut >= h_.target * ref) c.hit += 1;
 }
 
 std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
@@ -1079,7 +1081,7 @@ std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
     gs.cut_mean = c.trials == 0 || std::isinf(c.best) ? std::nan("") : c.sum / c.trials;
     gs.cut_best = std::isinf(c.best) ? std::nan("") : c.best;
     gs.gap_mean = c.ngap > 0 ? c.gap / c.ngap : std::nan("");
-    gs.p_target = (ref > 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
+    gs.p_target = (ref >= 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
     out.push_back(gs);
   }
   return out;

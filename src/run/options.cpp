@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -228,7 +229,13 @@ std::vector<SweepAxis> parse_sweeps(const std::vector<std::string>& specs, const
       if (stop < start) throw ParameterError("malformed --sweep '" + spec + "': stop < start");
       const double count = std::floor((stop - start) / step + 1e-9) + 1;
       if (count > 1e6) throw ParameterError("--sweep '" + spec + "' has more than 10^6 values");
-      for (long k = 0; k < static_cast<long>(count); ++k) axis.values.push_back(start + k * step);
+      for (long k = 0; k < static_cast<long>(count); ++k) {
+        // start + k step, rounded to 15 significant digits: 0:0.3:0.1 ends at 0.3, not at
+        // 0.30000000000000004 (grids are written in decimal)
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.15g", start + static_cast<double>(k) * step);
+        axis.values.push_back(std::strtod(buf, nullptr));
+      }
     } else {
       std::stringstream ss(range);
       std::string part;

@@ -84,8 +84,11 @@ TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
   const double total = graph.total_weight();
   s.cut_fraction = total != 0.0 ? s.cut / total : std::nan("");
   const double ref = reference_[static_cast<std::size_t>(g)];
-  s.gap = (ref > 0.0) ? 1.0 - s.cut / ref : std::nan("");
-  s.success = (decided == n_ && ref > 0.0 && s.cut >= ref) ? 1 : 0;
+  // a maximum cut is >= 0 (the empty cut); it is 0 for a graph without positive edges, whose
+  // optimum is then reached by a cut of 0 (the relative gap is defined only then)
+  const bool known = std::isfinite(ref) && ref >= 0.0;
+  s.gap = ref > 0.0 ? 1.0 - s.cut / ref : (known && s.cut >= ref ? 0.0 : std::nan(""));
+  s.success = (decided == n_ && known && s.cut >= ref) ? 1 : 0;
   s.bit_accuracy = std::nan("");  // no target pattern
   return s;
 }

@@ -419,6 +419,21 @@ TEST(Cli, MaxCutWithAZeroOptimumIsScored) {
   EXPECT_NE(r.output.find("gap 0.00%"), std::string::npos) << r.output;
 }
 
+// --dry-run shows the sweep grid and the output; a resume with other options names them.
+TEST(Cli, DryRunShowsTheGridAndResumeNamesTheDifferences) {
+  TempDir dir("dry");
+  const CliResult d = run_cli("recall -n 12 -t 5 --sweep sigma=0:0.2:0.1 --dry-run -o " + dir / "x.h5");
+  ASSERT_EQ(d.code, 0) << d.output;
+  EXPECT_NE(d.output.find("point 2: sigma=0.2"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("output: " + dir / "x.h5"), std::string::npos) << d.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
+  ASSERT_EQ(run_cli("recall -n 12 -t 20 -q -o " + dir / "r.h5").code, 0);
+  const CliResult r = run_cli("recall -n 13 -t 20 --w 0.2 -q --resume -o " + dir / "r.h5");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("neurons: 12 in the file, 13 here"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("w: "), std::string::npos) << r.output;
+}
+
 // A Python user's view: h5py opens the file and reads a summary that matches the trials.
 TEST(Cli, PythonUserReadsTheSummary) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";

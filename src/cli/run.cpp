@@ -256,6 +256,19 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
                 static_cast<unsigned long long>(exp.total_trials()),
                 static_cast<unsigned long long>(run_total), ctl.shard.c_str(), backend->name().c_str(),
                 backend->device_name().c_str());
+    // the grid and where it would go, so a sweep can be checked before it runs
+    if (exp.points() > 1) {
+      const std::uint64_t shown = std::min<std::uint64_t>(exp.points(), 50);
+      for (std::uint64_t p = 0; p < shown; ++p) {
+        const ExperimentPoint pt = exp.point(p);
+        std::printf("  point %llu: %s\n", static_cast<unsigned long long>(p), point_label(exp, pt).c_str());
+      }
+      if (shown < exp.points()) {
+        std::printf("  ... and %llu more points\n", static_cast<unsigned long long>(exp.points() - shown));
+      }
+    }
+    std::printf("  output: %s\n", ctl.output.empty() ? "none (no --output: only the report)"
+                                                     : (ctl.output + (ctl.resume ? " (resumed)" : "")).c_str());
     return 0;
   }
 

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <set>
 
 #include "io/h5.hpp"
@@ -713,10 +714,41 @@ std::string temp_path_for(const std::string& path) {
   return path + ".tmp-" + std::to_string(static_cast<long long>(getpid()));
 }
 
+// The keys whose lines differ between two stored configurations (one `key = value` per line,
+// as to_toml writes them): "neurons: 29 in the file, 60 here; ...".
+std::string config_differences(const std::string& file, const std::string& here) {
+  auto lines = [](const std::string& t) {
+    std::map<std::string, std::string> m;
+    std::istringstream in(t);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::size_t eq = line.find(" = ");
+      if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+      m[line.substr(0, eq)] = line.substr(eq + 3);
+    }
+    return m;
+  };
+  const auto a = lines(file), b = lines(here);
+  std::string out;
+  auto note = [&](const std::string& k, const std::string& va, const std::string& vb) {
+    if (!out.empty()) out += "; ";
+    out += k + ": " + va + " in the file, " + vb + " here";
+  };
+  for (const auto& [k, v] : a) {
+    const auto it = b.find(k);
+    if (it == b.end()) note(k, v, "unset");
+    else if (it->second != v) note(k, v, it->second);
+  }
+  for (const auto& [k, v] : b) {
+    if (a.find(k) == a.end()) note(k, "unset", v);
+  }
+  return out.empty() ? "in formatting only" : out;
+}
+
 // Everything in a config that defines the results (run control excluded), for comparisons.
 bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) {
   if (a.config_toml != b.config_toml) {
-    *why = "its configuration differs from this command's";
+    *why = "its configuration differs from this command's (" + config_differences(a.config_toml, b.config_toml) + ")";
     return false;
   }
   if (a.seed != b.seed) {

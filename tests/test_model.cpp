@@ -87,7 +87,7 @@ TEST(Model, ValidationNamesTheParameter) {
   EXPECT_NE(message([](ModelParams& m) { m.mtj_position = 0.95; }).find("--mtj-position"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.leak_axon = 1; }).find("--leak-axon"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.v_c = 0; }).find("--vc"), std::string::npos);
-  EXPECT_NE(message([](ModelParams& m) { m.t_load = 5e-6; }).find("--t-load"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.t_load = 50e-6; }).find("--t-load"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.dx_max = 0; }).find("--dx-max"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.t_max = 10e-9; }).find("charge-up time"), std::string::npos);
   EXPECT_EQ(message([](ModelParams& m) { m.t_max = 10e-9; m.load_mode = LoadMode::Stationary; }), "accepted");

@@ -59,7 +59,7 @@ struct ModelParams {
   // Time line
   LoadMode load_mode = LoadMode::Fixed;
   double t_load = std::numeric_limits<double>::quiet_NaN();  // explicit charge-up time [s]
-  double t_max = 3e-6;         // give up (not converged) after this time [s]
+  double t_max = 30e-6;        // give up (not converged) after this time [s] (docs/model.md: why 30 us)
   // Integrator
   Integrator integrator = Integrator::Rk23;
   double rtol = 2e-3;          // per unit step, every wall's velocity error (position error over

@@ -434,6 +434,29 @@ TEST(Cli, DryRunShowsTheGridAndResumeNamesTheDifferences) {
   EXPECT_NE(r.output.find("w: "), std::string::npos) << r.output;
 }
 
+// summarize speaks the task's language in three formats: a table with n/a, CSV with empty
+// cells, JSON with null, every column with its unit, success with its interval.
+TEST(Cli, SummarizeFormats) {
+  TempDir dir("summarize");
+  ASSERT_EQ(run_cli("recall -n 10 -t 20 --sweep W=0.05,0.1 -q -o " + dir / "r.h5").code, 0);
+  const CliResult table = run_cli("summarize " + dir / "r.h5");
+  ASSERT_EQ(table.code, 0) << table.output;
+  EXPECT_NE(table.output.find("success [95% CI]"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("accuracy"), std::string::npos) << table.output;
+  EXPECT_EQ(table.output.find("cut_mean"), std::string::npos) << table.output;  // not max-cut's
+  const CliResult csv = run_cli("summarize --format csv " + dir / "r.h5");
+  ASSERT_EQ(csv.code, 0) << csv.output;
+  EXPECT_EQ(csv.output.rfind("point,w,trials [1],converged [1]", 0), 0u) << csv.output;  // the axis by its option name
+  EXPECT_NE(csv.output.find("\n1,0.1,20,"), std::string::npos) << csv.output;
+  if (std::filesystem::exists("/usr/bin/python3")) {
+    const CliResult json = run_cli_shell(std::string(SPINHOP_EXE) + " summarize --format json " + dir / "r.h5" +
+                                         " | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); "
+                                         "print(d[\"units\"][\"t_sol_mean\"], len(d[\"points\"]), d[\"points\"][1][\"w\"])'");
+    EXPECT_NE(json.output.find("s 2 0.1"), std::string::npos) << json.output;
+  }
+  EXPECT_EQ(run_cli("summarize --format xml " + dir / "r.h5").code, 2);
+}
+
 // A Python user's view: h5py opens the file and reads a summary that matches the trials.
 TEST(Cli, PythonUserReadsTheSummary) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";

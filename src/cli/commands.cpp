@@ -2,6 +2,10 @@
 // results file), merge and summarize.
 #include "commands.hpp"
 
+#include <charconv>
+#include <functional>
+#include <limits>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -30,9 +34,99 @@ void add_task_command(CLI::App& app, const TaskKindInfo& kind, const std::string
   sub->callback([args, command_line] { run_experiment(args->config, args->control, command_line); });
 }
 
-void print_summaries(const std::string& path) {
+constexpr double kNa = std::numeric_limits<double>::quiet_NaN();  // n/a
+
+// The shortest text that reads back as the same double (0.1, not 0.10000000000000001).
+std::string shortest(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (static_cast<unsigned char>(ch) < 0x20) continue;  // control characters dropped
+    out += ch;
+  }
+  return out + "\"";
+}
+
+// One column of `spinhop summarize`: its name, unit and value of a point (NaN: n/a).
+struct SummaryColumn {
+  const char* name;
+  const char* unit;
+  std::function<double(const PointSummary&)> get;
+  bool time = false;  // printed with an SI prefix in the table
+};
+
+std::vector<SummaryColumn> summary_columns(bool cuts) {
+  std::vector<SummaryColumn> c = {
+      {"trials", "1", [](const PointSummary& s) { return static_cast<double>(s.trials); }},
+      {"converged", "1", [](const PointSummary& s) { return s.trials ? static_cast<double>(s.converged) / s.trials : kNa; }},
+      {"converged_lo", "1", [](const PointSummary& s) { return s.converged_ci.lo; }},
+      {"converged_hi", "1", [](const PointSummary& s) { return s.converged_ci.hi; }},
+      {"success", "1", [](const PointSummary& s) { return s.trials ? s.success_rate : kNa; }},
+      {"success_lo", "1", [](const PointSummary& s) { return s.success_ci.lo; }},
+      {"success_hi", "1", [](const PointSummary& s) { return s.success_ci.hi; }},
+  };
+  if (cuts) {
+    c.push_back({"cut_mean", "edge weight", [](const PointSummary& s) { return s.cut.count ? s.cut.mean : kNa; }});
+    c.push_back({"cut_best", "edge weight", [](const PointSummary& s) { return s.cut.count ? s.cut.max : kNa; }});
+    c.push_back({"gap_mean", "1", [](const PointSummary& s) { return s.gap.count ? s.gap.mean : kNa; }});
+  } else {
+    c.push_back({"accuracy", "1", [](const PointSummary& s) { return s.bit_accuracy.count ? s.bit_accuracy.mean : kNa; }});
+  }
+  c.push_back({"t_sol_mean", "s", [](const PointSummary& s) { return s.converged ? s.t_solution.mean : kNa; }, true});
+  c.push_back({"t_sol_median", "s", [](const PointSummary& s) { return s.converged ? s.t_solution.median : kNa; }, true});
+  c.push_back({"energy_exact_mean", "J", [](const PointSummary& s) { return s.converged ? s.energy_exact.mean : kNa; }, true});
+  return c;
+}
+
+void print_summaries(const std::string& path, const std::string& format) {
   const ResultsReader rd(path);
   const ResultsHeader& h = rd.header();
+  const std::vector<SummaryColumn> cols = summary_columns(h.task == "maxcut");
+  std::vector<PointSummary> sums;
+  for (std::uint64_t p = 0; p < h.points; ++p) sums.push_back(rd.point_summary(p));  // exact, a few passes
+  if (format == "csv") {
+    std::printf("point");
+    for (const SweepAxis& a : h.axes) std::printf(",%s", a.name.c_str());
+    for (const SummaryColumn& c : cols) std::printf(",%s [%s]", c.name, c.unit);
+    std::printf("\n");
+    for (std::uint64_t p = 0; p < h.points; ++p) {
+      std::printf("%llu", static_cast<unsigned long long>(p));
+      for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(",%s", shortest(h.point_values[p][a]).c_str());
+      for (const SummaryColumn& c : cols) {
+        const double v = c.get(sums[p]);
+        if (std::isnan(v)) std::printf(",");  // n/a: empty
+        else std::printf(",%s", shortest(v).c_str());
+      }
+      std::printf("\n");
+    }
+    return;
+  }
+  if (format == "json") {
+    std::printf("{\"file\": %s, \"task\": %s, \"complete\": %s, \"units\": {", json_string(path).c_str(),
+                json_string(h.task).c_str(), rd.complete() ? "true" : "false");
+    for (std::size_t k = 0; k < cols.size(); ++k) std::printf("%s\"%s\": \"%s\"", k ? ", " : "", cols[k].name, cols[k].unit);
+    std::printf("}, \"points\": [");
+    for (std::uint64_t p = 0; p < h.points; ++p) {
+      std::printf("%s\n  {\"point\": %llu", p ? "," : "", static_cast<unsigned long long>(p));
+      for (std::size_t a = 0; a < h.axes.size(); ++a) {
+        std::printf(", %s: %s", json_string(h.axes[a].name).c_str(), shortest(h.point_values[p][a]).c_str());
+      }
+      for (const SummaryColumn& c : cols) {
+        const double v = c.get(sums[p]);
+        if (std::isnan(v)) std::printf(", \"%s\": null", c.name);
+        else std::printf(", \"%s\": %s", c.name, shortest(v).c_str());
+      }
+      std::printf("}");
+    }
+    std::printf("\n]}\n");
+    return;
+  }
   std::printf("%s: task %s, %llu point(s) x %llu trials, seed %llu, shard %llu/%llu, %llu rows%s\n",
               path.c_str(), h.task.c_str(), static_cast<unsigned long long>(h.points),
               static_cast<unsigned long long>(h.trials_per_point), static_cast<unsigned long long>(h.seed),
@@ -40,18 +134,27 @@ void print_summaries(const std::string& path) {
               static_cast<unsigned long long>(rd.committed()), rd.complete() ? "" : " (run not finished)");
   std::printf("  made by spinhop %s (%s) on %s, %s, %s\n", h.spinhop_version.c_str(), h.git_sha.c_str(),
               h.backend.c_str(), h.device.c_str(), h.created.c_str());
+  std::printf("  success = converged and right, [lo, hi] its 95%% Wilson interval; times and energies of converged trials\n");
   std::printf("%6s", "point");
-  for (const SweepAxis& a : h.axes) std::printf(" %12s", a.name.c_str());
-  std::printf(" %8s %9s %9s %11s %11s %11s %11s\n", "trials", "success", "accuracy", "t_sol mean",
-              "t_sol med", "E exact", "E paper");
+  for (const SweepAxis& a : h.axes) std::printf(" %10s", a.name.c_str());
+  std::printf(" %7s %9s %17s", "trials", "converged", "success [95% CI]");
+  for (std::size_t k = 7; k < cols.size(); ++k) std::printf(" %11s", cols[k].name);
+  std::printf("\n");
   for (std::uint64_t p = 0; p < h.points; ++p) {
-    const PointSummary s = rd.point_summary(p);  // exact, a few passes over the point's rows
+    const PointSummary& s = sums[p];
     std::printf("%6llu", static_cast<unsigned long long>(p));
-    for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %12.6g", h.point_values[p][a]);
-    std::printf(" %8llu %9.4f %9.4f %11s %11s %11s %11s\n", static_cast<unsigned long long>(s.trials),
-                s.success_rate, s.bit_accuracy.mean, si(s.t_solution.mean, "s").c_str(),
-                si(s.t_solution.median, "s").c_str(), si(s.energy_exact.mean, "J").c_str(),
-                si(s.energy_paper.mean, "J").c_str());
+    for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %10.6g", h.point_values[p][a]);
+    char ci[40];
+    std::snprintf(ci, sizeof ci, "%.3f [%.3f,%.3f]", s.success_rate, s.success_ci.lo, s.success_ci.hi);
+    std::printf(" %7llu %9.4f %17s", static_cast<unsigned long long>(s.trials),
+                s.trials ? static_cast<double>(s.converged) / static_cast<double>(s.trials) : 0.0, ci);
+    for (std::size_t k = 7; k < cols.size(); ++k) {
+      const double v = cols[k].get(s);
+      if (std::isnan(v)) std::printf(" %11s", "n/a");
+      else if (cols[k].time) std::printf(" %11s", si(v, cols[k].unit).c_str());
+      else std::printf(" %11.4g", v);
+    }
+    std::printf("\n");
   }
 }
 
@@ -91,8 +194,12 @@ void register_commands(CLI::App& app, const std::string& command_line) {
     auto path = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand(
         "summarize", "recompute and print the per-point summary of a results file");
+    auto format = std::make_shared<std::string>("table");
     sub->add_option("file", *path, "results file")->required();
-    sub->callback([path] { print_summaries(*path); });
+    sub->add_option("--format", *format, "table (one line per point), csv or json (n/a: empty / null)")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->capture_default_str();
+    sub->callback([path, format] { print_summaries(*path, *format); });
   }
 }
 

@@ -217,13 +217,7 @@ TEST(Cli, ParseErrorsAreOneErrorLineAndExit2) {
       {"", "subcommand is required"},                    // no command
       {"maxcut --graphs x", "see spinhop maxcut --help"},  // the hint names the command
   };
-  for (const Case& c : cases) {
-    const CliResult r = run_cli(c.args);
-    EXPECT_EQ(r.code, 2) << c.args << " -> " << r.output;
-    EXPECT_EQ(r.output.rfind("spinhop: error: ", 0), 0u) << c.args << " -> " << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << c.args << " -> " << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << " -> " << r.output;
-  }
+  for (const Case& c : cases) expect_one_error_line(c.args, c.expect);
   EXPECT_EQ(run_cli("recall --help").code, 0);
   EXPECT_EQ(run_cli("--version").code, 0);
 }
@@ -244,13 +238,7 @@ TEST(Cli, NonsenseValuesAndPathsAreOneErrorLine) {
       {"recall -t 2 -o " + dir.path.string() + " --force", "is a directory"},
       {"recall -t 2 -o " + long_name, "cannot create"},
   };
-  for (const Case& c : cases) {
-    const CliResult r = run_cli(c.args);
-    EXPECT_EQ(r.code, 2) << c.args << " -> " << r.output;
-    EXPECT_EQ(r.output.rfind("spinhop: error: ", 0), 0u) << c.args << " -> " << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << c.args << " -> " << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << " -> " << r.output;
-  }
+  for (const Case& c : cases) expect_one_error_line(c.args, c.expect);
 }
 
 // Ctrl-C prints a resume command that works as printed: without the --force that --resume

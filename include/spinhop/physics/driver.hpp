@@ -64,9 +64,11 @@ constexpr double kPowerFloor = 1e-9;
 
 // The error ratio of one neuron after the stages of a step (<= 1: within tolerance), as an error
 // per unit step: for the walls of its axon bus and its soma (if free or leaving its end), the
-// difference between the 3rd- and 2nd-order displacements divided by the step, k/R_M |sum_k e_k V_k| [m/s], against
-// atol + rtol |mean velocity| [m/s]. So a wall's position error grows by at most rtol x its
-// displacement + atol x the step: after a time T, about rtol x the path + atol x T.
+// difference between the 3rd- and 2nd-order displacements divided by the step,
+// k/R_M |sum_k e_k V_k| [m/s], against atol + rtol |mean velocity| [m/s], so a wall's position
+// error grows by at most rtol x its displacement + atol x the step (after a time T, about
+// rtol x the path + atol x T); and for its source power, the two quadratures' difference
+// against rtol x the power.
 template <class Real>
 SPINHOP_HD double error_ratio(const Scheme& sc, const IntegratorConsts& c, const NeuronState<Real>& r) {
   double d_bus = 0.0, d_dend = 0.0;

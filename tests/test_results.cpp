@@ -363,6 +363,16 @@ TEST(Cli, TomlConfigAndRerunFromResults) {
   expect_same_trials(dir / "a.h5", dir / "b.h5");
 }
 
+// A seed above TOML's largest integer (2^63 - 1) is stored as a string and re-runs as itself.
+TEST(Cli, LargestSeedRerunsFromItsResults) {
+  TempDir dir("bigseed");
+  ASSERT_EQ(run_cli("recall -n 8 -t 4 --seed 18446744073709551615 -q -o " + dir / "a.h5").code, 0);
+  const CliResult b = run_cli("run --from " + dir / "a.h5 -q -o " + dir / "b.h5");
+  ASSERT_EQ(b.code, 0) << b.output;
+  expect_same_trials(dir / "a.h5", dir / "b.h5");
+  EXPECT_EQ(read_results_header(dir / "b.h5").seed, 18446744073709551615ull);
+}
+
 // TOML as TOML 1.0 writes it (toml++): snake_case and kebab-case keys, 1_000, multi-line arrays,
 // a byte-order mark, [run] and [sweep] sections, all giving the same run as the command line;
 // and every kind of mistake one error line naming the line of the file, exit 2.

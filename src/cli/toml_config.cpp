@@ -81,7 +81,11 @@ void check_type(const std::string& key, const toml::node& n, Want want) {
       case Want::Bool: return n.is_boolean();
       case Want::Number: return n.is_number();
       case Want::Integer: return n.is_integer();
-      case Want::Unsigned: return n.is_integer() && n.as_integer()->get() >= 0;
+      // above 2^63 - 1 TOML has no integer: such a seed is written as a string of digits
+      case Want::Unsigned:
+        return (n.is_integer() && n.as_integer()->get() >= 0) ||
+               (n.is_string() && !n.as_string()->get().empty() &&
+                n.as_string()->get().find_first_not_of("0123456789") == std::string::npos);
       case Want::Text: return n.is_string();
       case Want::TextList: return n.is_string() || n.is_array();
       case Want::Any: return !n.is_table();
@@ -92,7 +96,7 @@ void check_type(const std::string& key, const toml::node& n, Want want) {
   const char* expected = want == Want::Bool       ? "true or false"
                          : want == Want::Number   ? "a number"
                          : want == Want::Integer  ? "an integer"
-                         : want == Want::Unsigned ? "a whole number >= 0"
+                         : want == Want::Unsigned ? "a whole number >= 0 (above 2^63 - 1: in quotes)"
                          : want == Want::Text     ? "a string"
                          : want == Want::TextList ? "a string or an array of strings"
                                                   : "a value";

@@ -349,6 +349,13 @@ std::string to_toml(const ExperimentConfig& cfg) {
             os << "]\n";
           } else if constexpr (std::is_same_v<T, std::function<void(double)>>) {
             // a shortcut: never stored
+          } else if constexpr (std::is_same_v<T, std::uint64_t*>) {
+            // TOML integers are signed 64-bit: a larger count or seed is written as a string
+            if (*t > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+              os << o.name << " = \"" << *t << "\"\n";
+            } else {
+              os << o.name << " = " << *t << "\n";
+            }
           } else {
             os << o.name << " = " << *t << "\n";
           }

@@ -371,6 +371,12 @@ TEST(Cli, LargestSeedRerunsFromItsResults) {
   ASSERT_EQ(b.code, 0) << b.output;
   expect_same_trials(dir / "a.h5", dir / "b.h5");
   EXPECT_EQ(read_results_header(dir / "b.h5").seed, 18446744073709551615ull);
+  // and h5py reads the root attribute as that number, not as -1
+  if (std::filesystem::exists("/usr/bin/python3")) {
+    const CliResult py = run_cli_shell("/usr/bin/python3 -c 'import h5py; print(int(h5py.File(\"" + dir / "a.h5" +
+                                       "\").attrs[\"seed\"]))'");
+    EXPECT_NE(py.output.find("18446744073709551615"), std::string::npos) << py.output;
+  }
 }
 
 // TOML as TOML 1.0 writes it (toml++): snake_case and kebab-case keys, 1_000, multi-line arrays,

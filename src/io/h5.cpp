@@ -137,6 +137,13 @@ std::int64_t read_int_attr(hid_t obj, const char* name) {
   return v;
 }
 
+std::uint64_t read_uint_attr(hid_t obj, const char* name) {
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  std::uint64_t v = 0;
+  check_status(H5Aread(a, H5T_NATIVE_UINT64, &v), std::string("attribute ") + name);
+  return v;
+}
+
 double read_double_attr(hid_t obj, const char* name) {
   Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
   double v = 0;

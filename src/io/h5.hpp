@@ -74,6 +74,7 @@ void write_attr(hid_t obj, const char* name, const std::vector<std::string>& val
 bool has_attr(hid_t obj, const char* name);
 std::string read_string_attr(hid_t obj, const char* name);
 std::int64_t read_int_attr(hid_t obj, const char* name);
+std::uint64_t read_uint_attr(hid_t obj, const char* name);  // a u64 attribute (a seed) [whole range]
 double read_double_attr(hid_t obj, const char* name);
 std::vector<std::string> read_strings_attr(hid_t obj, const char* name);
 

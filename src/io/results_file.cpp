@@ -271,7 +271,7 @@ ResultsHeader read_header(hid_t f) {
   h.config_toml = h5::read_string_attr(f, "config");
   h.task = h5::read_string_attr(f, "task");
   h.precision = h5::read_string_attr(f, "precision");
-  h.seed = static_cast<std::uint64_t>(h5::read_int_attr(f, "seed"));
+  h.seed = h5::read_uint_attr(f, "seed");
   h.trials_per_point = static_cast<std::uint64_t>(h5::read_int_attr(f, "trials_per_point"));
   h.points = static_cast<std::uint64_t>(h5::read_int_attr(f, "points"));
   h.shard_index = static_cast<std::uint64_t>(h5::read_int_attr(f, "shard_index"));
@@ -533,7 +533,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   h5::write_attr(f, "config", h.config_toml);
   h5::write_attr(f, "task", h.task);
   h5::write_attr(f, "precision", h.precision);
-  h5::write_attr(f, "seed", static_cast<std::int64_t>(h.seed));
+  h5::write_attr(f, "seed", static_cast<std::uint64_t>(h.seed));  // u64: every seed
   h5::write_attr(f, "trials_per_point", static_cast<std::int64_t>(h.trials_per_point));
   h5::write_attr(f, "points", static_cast<std::int64_t>(h.points));
   h5::write_attr(f, "shard_index", static_cast<std::int64_t>(h.shard_index));

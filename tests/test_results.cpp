@@ -285,6 +285,7 @@ TEST(Cli, BadInputGetsOneClearErrorAndNonZeroExit) {
       {"recall --atol -1", "--atol"},
       {"recall --integrator rk45", "--integrator"},
       {"recall --t-max 1e-8", "charge-up time"},
+      {"recall --sweep t-max=1e-8,1e-6", "at sweep point t-max=1e-08"},  // %g, not 0.000000
       {"images --image /nonexistent/x.pbm", "/nonexistent/x.pbm"},
       {"maxcut", "--graph"},
       {"run --task recall -o /proc/forbidden/r.h5", "/proc/forbidden"},

@@ -99,11 +99,12 @@ ExperimentPoint Experiment::point(std::uint64_t p) const {
     try {
       pt.config.validate();
     } catch (const ParameterError& e) {
-      std::string where;
+      // %g-style values: std::to_string would print 3e-8 as 0.000000
+      std::ostringstream where;
       for (std::size_t a = 0; a < axes_.size(); ++a) {
-        where += (a ? ", " : "") + axes_[a].name + "=" + std::to_string(pt.values[a]);
+        where << (a ? ", " : "") << axes_[a].name << "=" << pt.values[a];
       }
-      throw ParameterError(std::string(e.what()) + " (at sweep point " + where + ")");
+      throw ParameterError(std::string(e.what()) + " (at sweep point " + where.str() + ")");
     }
   }
   pt.task = build_task(pt.config);

@@ -462,6 +462,92 @@ TEST(Cli, SummarizeFormats) {
   EXPECT_EQ(run_cli("summarize --format xml " + dir / "r.h5").code, 2);
 }
 
+// More than 1% of a point's trials at t_max: a warning in the terminal, in `summarize` and in
+// the file's /summary attribute `warnings`; none where every trial converged.
+TEST(Cli, CensoredPointsWarnInTheTerminalAndTheFile) {
+  TempDir dir("censored");
+  const CliResult run = run_cli("recall -n 29 -t 40 --sweep t-max=5e-8,1e-6 -o " + dir / "c.h5");
+  ASSERT_EQ(run.code, 0) << run.output;
+  EXPECT_NE(run.output.find("spinhop: warning: point 0: "), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("spinhop: warning: point 1: "), std::string::npos) << run.output;
+  hid_t f = H5Fopen((dir / "c.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  hid_t g = H5Gopen2(f, "summary", H5P_DEFAULT);
+  const std::string warnings = read_attr(g, "warnings");
+  EXPECT_EQ(warnings.rfind("point 0: ", 0), 0u) << warnings;
+  EXPECT_NE(warnings.find("reached t_max without converging"), std::string::npos) << warnings;
+  EXPECT_EQ(warnings.find("point 1: "), std::string::npos) << warnings;
+  // counts stored as integers, and no column of another task
+  hid_t d = H5Dopen2(g, "converged", H5P_DEFAULT);
+  hid_t t = H5Dget_type(d);
+  EXPECT_EQ(H5Tget_class(t), H5T_INTEGER);
+  EXPECT_EQ(H5Lexists(g, "cut_mean", H5P_DEFAULT), 0);
+  H5Tclose(t);
+  H5Dclose(d);
+  H5Gclose(g);
+  H5Fclose(f);
+  const CliResult sum = run_cli("summarize " + dir / "c.h5");
+  EXPECT_NE(sum.output.find("spinhop: warning: point 0: "), std::string::npos) << sum.output;
+}
+
+namespace {
+
+// Replaces attribute `name` of the object at `path` in `file` (by the C API: what a crafted or
+// damaged file could hold).
+void craft_attr(const std::string& file, const char* obj, const char* name, hid_t type, hsize_t n,
+                const void* value) {
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  hid_t o = H5Oopen(f, obj, H5P_DEFAULT);
+  H5Adelete(o, name);
+  hid_t space = n == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr);
+  hid_t a = H5Acreate2(o, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, type, value);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Oclose(o);
+  H5Fclose(f);
+}
+
+}  // namespace
+
+// A crafted header (an array where one value belongs, another type, counts that disagree with
+// the datasets) is one error line, before anything is allocated from it or read into a buffer.
+TEST(Cli, CraftedHeadersAreRefusedBeforeAnyRead) {
+  TempDir dir("crafted");
+  ASSERT_EQ(run_cli("recall -n 8 -t 4 -q -o " + dir / "good.h5").code, 0);
+  struct Case {
+    const char* obj;
+    const char* name;
+    hid_t type;
+    hsize_t n;
+    std::vector<std::int64_t> value;
+    const char* expect;
+  };
+  const std::vector<Case> cases = {
+      {"/", "points", H5T_NATIVE_INT64, 8, {1, 1, 1, 1, 1, 1, 1, 1}, "attribute points has the wrong shape"},
+      {"/", "trials_per_point", H5T_NATIVE_INT64, 3, {4, 4, 4}, "wrong shape"},
+      {"/", "points", H5T_NATIVE_INT64, 0, {1LL << 40}, "points = 1099511627776 but /points/neurons has 1 rows"},
+      {"/", "shard_index", H5T_NATIVE_INT64, 0, {5}, "shard 5 of 1"},
+      {"/", "state_words", H5T_NATIVE_INT64, 0, {-3}, "state_words -3"},
+      {"/", "groups", H5T_NATIVE_INT64, 0, {1 << 30}, "groups 1073741824"},
+  };
+  for (const Case& c : cases) {
+    const std::string f = dir / "bad.h5";
+    std::filesystem::copy_file(dir / "good.h5", f, std::filesystem::copy_options::overwrite_existing);
+    craft_attr(f, c.obj, c.name, c.type, c.n, c.value.data());
+    expect_one_error_line("summarize " + f, c.expect);
+    expect_one_error_line("run --from " + f + " -o " + dir / "x.h5", c.expect);
+  }
+  {  // a number where a string belongs
+    const std::string f = dir / "bad.h5";
+    std::filesystem::copy_file(dir / "good.h5", f, std::filesystem::copy_options::overwrite_existing);
+    const std::int64_t v = 7;
+    craft_attr(f, "/", "task", H5T_NATIVE_INT64, 0, &v);
+    expect_one_error_line("summarize " + f, "attribute task has the wrong type");
+  }
+}
+
 // A Python user's view: h5py opens the file and reads a summary that matches the trials.
 TEST(Cli, PythonUserReadsTheSummary) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";

@@ -15,7 +15,11 @@
 namespace spinhop {
 
 constexpr const char* kResultsFileType = "spinhop-results";
-constexpr int kResultsFormatVersion = 2;  // 2: the rejected column (spinhop 0.2)
+// 2: the rejected column (spinhop 0.2); 3: only the task's own columns, counts stored as
+// integers in /summary, /summary attribute `warnings`. Readers take 2 and 3 (a version-2 file
+// reads as a version-3 one with the other task's columns all NaN).
+constexpr int kResultsFormatVersion = 3;
+constexpr int kResultsOldestFormatVersion = 2;
 
 // Root attributes and the sweep-point table.
 struct ResultsHeader {
@@ -74,7 +78,7 @@ class ResultsWriter {
   std::uint64_t committed() const { return committed_; }
   // Appends a batch of rows and flushes: once this returns, the rows survive any crash.
   void append(const std::vector<TrialRow>& rows);
-  // Trace slot k = point * traces + k-th trial of the point; false if already written.
+  // Trace slot k = point * traces + k-th trial of the point; true once written completely.
   bool has_trace(std::uint64_t slot) const;
   void write_trace(std::uint64_t slot, const Trace& tr);
   // Per-point and per-group summaries recomputed from every committed row; marks the file
@@ -86,6 +90,10 @@ class ResultsWriter {
 
  private:
   ResultsWriter() = default;
+  // Reserves `bytes` beyond the file's size on disk before HDF5 writes them, so that a full
+  // disk stops the run with a consistent file instead of failing mid-flush.
+  void reserve(std::uint64_t bytes);
+  void write_summaries();
   std::unique_ptr<Impl> impl_;
   std::uint64_t committed_ = 0;
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "spinhop/physics/outcome.hpp"
@@ -63,6 +64,13 @@ struct PointSummary {
   Stats hopfield_cut;               // max-cut: the ideal network's cut
 };
 PointSummary summarize(const std::vector<TrialRecord>& records, int n);
+
+// Censoring: a trial that reached t_max has neither a time nor a success. Empty unless more than
+// 1% of the point's trials did; else a sentence with the count, the fraction and the advice
+// (t_max [s] named when given, i.e. not NaN).
+constexpr double kCensoringWarnFraction = 0.01;
+std::string censoring_warning(const PointSummary& s,
+                              double t_max = std::numeric_limits<double>::quiet_NaN());
 
 // One quantity fed a value at a time (NaN ignored). Count, mean, std, min and max are always
 // exact; the quantiles are exact while at most `keep` values came, beyond that they come from a

@@ -68,13 +68,13 @@ def summarize(trials):
         succ = int((g["success"].to_numpy() == 1).sum())
         c_lo, c_hi = wilson_interval(int(conv.sum()), len(g))
         s_lo, s_hi = wilson_interval(succ, len(g))
-        r = {"trials": float(len(g)), "converged": float(conv.sum()),
+        r = {"trials": len(g), "converged": int(conv.sum()),
              "converged_fraction": float(conv.mean()) if len(g) else 0.0,
              "converged_fraction_lo": c_lo, "converged_fraction_hi": c_hi,
              "success_rate": float(g["success"].to_numpy().mean()) if len(g) else 0.0,
              "success_rate_lo": s_lo, "success_rate_hi": s_hi,
              "readout_success_rate": float(g["readout_success"].to_numpy().mean()) if len(g) else 0.0,
-             "undecided_trials": float((g["undecided"].to_numpy() > 0).sum()),
+             "undecided_trials": int((g["undecided"].to_numpy() > 0).sum()),
              # the file stores 0 where no trial converged
              "power_exact": power(ee, t, conv) if conv.any() else 0.0,
              "power_paper": power(ep, t, conv) if conv.any() else 0.0,
@@ -83,11 +83,12 @@ def summarize(trials):
         if "neurons" in g:
             n = float(g["neurons"].iloc[0])
             r["device_updates"] = float(g["steps"].to_numpy().astype(float).sum()) * n * n
-        columns = {"bit_accuracy": g["bit_accuracy"].to_numpy(), "steps": g["steps"].to_numpy(),
-                   "cut": g["cut"].to_numpy(), "gap": g["gap"].to_numpy(),
-                   "hopfield_cut": g["hopfield_cut"].to_numpy(),
+        columns = {"steps": g["steps"].to_numpy(),
                    "t_solution": t[conv], "energy_exact": ee[conv], "energy_paper": ep[conv],
                    "edp_exact": (ee * t)[conv], "edp_paper": (ep * t)[conv]}
+        for name in ("bit_accuracy", "cut", "gap", "hopfield_cut"):  # the task's own columns
+            if name in g:
+                columns[name] = g[name].to_numpy()
         for name, x in columns.items():
             for k, v in _describe(x).items():
                 r[f"{name}_{k}"] = v

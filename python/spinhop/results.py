@@ -1,4 +1,4 @@
-"""Reading spinhop results files (HDF5, docs/output-format.md, format_version 2).
+"""Reading spinhop results files (HDF5, docs/output-format.md, format_version 2 and 3).
 
     import spinhop
     r = spinhop.open("results.h5")          # or spinhop.open_many([...]) for one experiment in several files
@@ -32,7 +32,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+OLDEST_FORMAT_VERSION = 2  # a version-2 file also holds the other task's (all-NaN) columns
 
 
 class FormatError(ValueError):
@@ -132,8 +133,10 @@ class Results:
         for path in self.paths:
             with open_file(path) as f:
                 a = {k: to_python(v) for k, v in f.attrs.items()}
-                if a.get("file_type") != "spinhop-results" or int(a.get("format_version", -1)) != FORMAT_VERSION:
-                    raise FormatError(f"{path} is not a spinhop results file of format {FORMAT_VERSION}")
+                if (a.get("file_type") != "spinhop-results"
+                        or not OLDEST_FORMAT_VERSION <= int(a.get("format_version", -1)) <= FORMAT_VERSION):
+                    raise FormatError(f"{path} is not a spinhop results file of format "
+                                      f"{OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}")
                 n_points = int(a["points"])
                 self.file_attrs.append(a)
                 self._offsets.append(offset)

@@ -53,11 +53,17 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+// What `spinhop summarize` prints of a point: its summary and, for max-cut, P(target) over
+// all its graphs' trials.
+struct PointFigures : PointSummary {
+  double p_target = kNa;
+};
+
 // One column of `spinhop summarize`: its name, unit and value of a point (NaN: n/a).
 struct SummaryColumn {
   const char* name;
   const char* unit;
-  std::function<double(const PointSummary&)> get;
+  std::function<double(const PointFigures&)> get;
   bool time = false;  // printed with an SI prefix in the table
 };
 
@@ -75,6 +81,7 @@ std::vector<SummaryColumn> summary_columns(bool cuts) {
     c.push_back({"cut_mean", "edge weight", [](const PointSummary& s) { return s.cut.count ? s.cut.mean : kNa; }});
     c.push_back({"cut_best", "edge weight", [](const PointSummary& s) { return s.cut.count ? s.cut.max : kNa; }});
     c.push_back({"gap_mean", "1", [](const PointSummary& s) { return s.gap.count ? s.gap.mean : kNa; }});
+    c.push_back({"p_target", "1", [](const PointFigures& s) { return s.p_target; }});
   } else {
     c.push_back({"accuracy", "1", [](const PointSummary& s) { return s.bit_accuracy.count ? s.bit_accuracy.mean : kNa; }});
   }
@@ -88,8 +95,21 @@ void print_summaries(const std::string& path, const std::string& format) {
   const ResultsReader rd(path);
   const ResultsHeader& h = rd.header();
   const std::vector<SummaryColumn> cols = summary_columns(h.task == "maxcut");
-  std::vector<PointSummary> sums;
-  for (std::uint64_t p = 0; p < h.points; ++p) sums.push_back(rd.point_summary(p));  // exact, a few passes
+  std::vector<PointFigures> sums;
+  for (std::uint64_t p = 0; p < h.points; ++p) {  // exact, a few passes
+    PointFigures f;
+    static_cast<PointSummary&>(f) = rd.point_summary(p);
+    if (h.task == "maxcut") {
+      double hits = 0, trials = 0;  // P(target) of the point: over the graphs that have a reference
+      for (const GroupSummary& g : rd.group_summaries(p)) {
+        if (std::isnan(g.p_target)) continue;
+        hits += g.p_target * static_cast<double>(g.summary.trials);
+        trials += static_cast<double>(g.summary.trials);
+      }
+      if (trials > 0) f.p_target = hits / trials;
+    }
+    sums.push_back(f);
+  }
   if (format == "csv") {
     std::printf("point");
     for (const SweepAxis& a : h.axes) std::printf(",%s", a.name.c_str());
@@ -141,13 +161,15 @@ void print_summaries(const std::string& path, const std::string& format) {
   for (std::size_t k = 7; k < cols.size(); ++k) std::printf(" %11s", cols[k].name);
   std::printf("\n");
   for (std::uint64_t p = 0; p < h.points; ++p) {
-    const PointSummary& s = sums[p];
+    const PointFigures& s = sums[p];
     std::printf("%6llu", static_cast<unsigned long long>(p));
     for (std::size_t a = 0; a < h.axes.size(); ++a) std::printf(" %10.6g", h.point_values[p][a]);
     char ci[40];
     std::snprintf(ci, sizeof ci, "%.3f [%.3f,%.3f]", s.success_rate, s.success_ci.lo, s.success_ci.hi);
-    std::printf(" %7llu %9.4f %17s", static_cast<unsigned long long>(s.trials),
-                s.trials ? static_cast<double>(s.converged) / static_cast<double>(s.trials) : 0.0, ci);
+    if (s.trials == 0) std::snprintf(ci, sizeof ci, "n/a");
+    char conv[16] = "n/a";
+    if (s.trials) std::snprintf(conv, sizeof conv, "%.4f", static_cast<double>(s.converged) / static_cast<double>(s.trials));
+    std::printf(" %7llu %9s %17s", static_cast<unsigned long long>(s.trials), conv, ci);
     for (std::size_t k = 7; k < cols.size(); ++k) {
       const double v = cols[k].get(s);
       if (std::isnan(v)) std::printf(" %11s", "n/a");
@@ -155,6 +177,14 @@ void print_summaries(const std::string& path, const std::string& format) {
       else std::printf(" %11.4g", v);
     }
     std::printf("\n");
+  }
+  std::fflush(stdout);
+  for (std::uint64_t p = 0; p < h.points; ++p) {
+    const std::string censored = censoring_warning(sums[p]);
+    if (!censored.empty()) {
+      std::fprintf(stderr, "spinhop: warning: point %llu: %s\n", static_cast<unsigned long long>(p),
+                   censored.c_str());
+    }
   }
 }
 

@@ -40,8 +40,15 @@ void print_point_summary(const PointSummary& s, const ThroughputFigures& tp, boo
     std::printf("  bit accuracy        mean %.5f  min %.4f\n", s.bit_accuracy.mean, s.bit_accuracy.min);
   }
   if (s.cut.count > 0) {
-    std::printf("  cut                 mean %.2f  max %.0f  gap to reference mean %.2f%%\n", s.cut.mean,
-                s.cut.max, 100 * s.gap.mean);
+    // a cut is a read-out: of the final state, or of the state at t_max for a trial that did not
+    // converge (success and P(target) count converged trials only)
+    char gap[48] = "";
+    if (s.gap.count > 0) std::snprintf(gap, sizeof gap, "  gap to reference mean %.2f%%", 100 * s.gap.mean);
+    char late[64] = "";
+    if (s.converged < s.trials) {
+      std::snprintf(late, sizeof late, " (%llu read at t_max)", static_cast<unsigned long long>(s.trials - s.converged));
+    }
+    std::printf("  cut, read-out       mean %.4g  max %.4g%s%s\n", s.cut.mean, s.cut.max, gap, late);
   }
   if (!std::isnan(s.hopfield_agreement)) {
     std::printf("  ideal Hopfield      same final state in %.4f of trials, its success %.4f\n",

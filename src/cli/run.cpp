@@ -197,19 +197,11 @@ class TerminalSink final : public ResultSink {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     print_point_summary(s, ThroughputFigures{secs, done_ / secs, device_updates_ / secs}, last);
-    // censoring: a trial that reaches t_max is neither a time nor a success; say so when it is
-    // more than the odd one
-    if (s.trials > 0 && static_cast<double>(s.trials - s.converged) > 0.01 * static_cast<double>(s.trials)) {
+    const std::string censored = censoring_warning(s, pt.spec.integ.t_max);
+    if (!censored.empty()) {
       std::fflush(stdout);
-      std::fprintf(stderr,
-                   "spinhop: warning: point %llu: %llu of %llu trials (%.1f%%) reached t_max = %s without "
-                   "converging: they count as failures and their times are censored (the statistics are "
-                   "of converged trials); a longer --t-max shows whether they converge\n",
-                   static_cast<unsigned long long>(pt.index),
-                   static_cast<unsigned long long>(s.trials - s.converged),
-                   static_cast<unsigned long long>(s.trials),
-                   100.0 * static_cast<double>(s.trials - s.converged) / static_cast<double>(s.trials),
-                   si(pt.spec.integ.t_max, "s").c_str());
+      std::fprintf(stderr, "spinhop: warning: point %llu: %s\n",
+                   static_cast<unsigned long long>(pt.index), censored.c_str());
     }
     if (!summary_->exact_time_quantiles()) {
       std::printf("  (the median above is from a uniform sample of %zu trials%s)\n", kPrintedSummaryKeep,

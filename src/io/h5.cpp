@@ -7,6 +7,20 @@
 
 namespace spinhop::h5 {
 
+namespace {
+
+// HDF5 closes every id still open when the process exits. After a failed write (full disk) the
+// writer forgets its ids on purpose, and that exit-time close then crashes inside libhdf5 (a
+// SIGSEGV after the error was reported). Without it, such a file is left as a killed run leaves
+// it, which the readers and --resume handle; every other file is closed explicitly. Runs before
+// main, ahead of any HDF5 call.
+const bool kNoExitTimeClose = [] {
+  H5dont_atexit();
+  return true;
+}();
+
+}  // namespace
+
 void quiet_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   // HDF5 keeps freed blocks on free lists that otherwise grow with every batch written: cap them
@@ -39,6 +53,13 @@ herr_t collect(unsigned n, const H5E_error2_t* e, void* data) {
     *out += e->desc;
   }
   return 0;
+}
+
+// The path of an object in its file ("/trials/cut"), for messages.
+std::string name_of(hid_t obj) {
+  char buf[256] = "";
+  if (H5Iget_name(obj, buf, sizeof buf) < 0) return "a dataset";
+  return buf;
 }
 
 Handle typed(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
@@ -120,8 +141,37 @@ void write_attr(hid_t obj, const char* name, const std::vector<std::string>& val
 
 bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 
+namespace {
+
+// Opens an attribute that a reader expects to hold one value of `cls` (or, scalar = false, a
+// 1-D array of it), and refuses anything else before a byte is read: a crafted file's array or
+// wrongly typed attribute would otherwise overflow the one-value buffer.
+Handle checked_attr(hid_t obj, const char* name, H5T_class_t cls, bool scalar) {
+  const std::string what = std::string("attribute ") + name;
+  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), what);
+  Handle space = space_handle(H5Aget_space(a), what);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  const H5S_class_t sc = H5Sget_simple_extent_type(space);
+  if (scalar ? !((sc == H5S_SCALAR || (sc == H5S_SIMPLE && rank == 1)) && n == 1)
+             : !(sc == H5S_SIMPLE && rank == 1 && n >= 0) && !(sc == H5S_NULL)) {
+    throw InputError(what + " has the wrong shape (" + std::to_string(n) + " values in " +
+                     std::to_string(rank) + " dimension(s); expected " + (scalar ? "one value" : "a list") + ")");
+  }
+  Handle t = type_handle(H5Aget_type(a), what);
+  const H5T_class_t got = H5Tget_class(t);
+  const bool numeric_ok = (cls == H5T_INTEGER || cls == H5T_FLOAT) && (got == H5T_INTEGER || got == H5T_FLOAT);
+  if (got != cls && !numeric_ok) {
+    throw InputError(what + " has the wrong type (expected " +
+                     (cls == H5T_STRING ? "a string" : "a number") + ")");
+  }
+  return a;
+}
+
+}  // namespace
+
 std::string read_string_attr(hid_t obj, const char* name) {
-  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle a = checked_attr(obj, name, H5T_STRING, true);
   Handle t = string_type();
   char* p = nullptr;
   check_status(H5Aread(a, t, &p), std::string("attribute ") + name);
@@ -131,28 +181,28 @@ std::string read_string_attr(hid_t obj, const char* name) {
 }
 
 std::int64_t read_int_attr(hid_t obj, const char* name) {
-  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle a = checked_attr(obj, name, H5T_INTEGER, true);
   std::int64_t v = 0;
   check_status(H5Aread(a, H5T_NATIVE_INT64, &v), std::string("attribute ") + name);
   return v;
 }
 
 std::uint64_t read_uint_attr(hid_t obj, const char* name) {
-  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle a = checked_attr(obj, name, H5T_INTEGER, true);
   std::uint64_t v = 0;
   check_status(H5Aread(a, H5T_NATIVE_UINT64, &v), std::string("attribute ") + name);
   return v;
 }
 
 double read_double_attr(hid_t obj, const char* name) {
-  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle a = checked_attr(obj, name, H5T_FLOAT, true);
   double v = 0;
   check_status(H5Aread(a, H5T_NATIVE_DOUBLE, &v), std::string("attribute ") + name);
   return v;
 }
 
 std::vector<std::string> read_strings_attr(hid_t obj, const char* name) {
-  Handle a = attr_handle(H5Aopen(obj, name, H5P_DEFAULT), std::string("attribute ") + name);
+  Handle a = checked_attr(obj, name, H5T_STRING, false);
   Handle space = space_handle(H5Aget_space(a), name);
   const hssize_t n = H5Sget_simple_extent_npoints(space);
   std::vector<char*> p(static_cast<std::size_t>(n > 0 ? n : 0), nullptr);
@@ -232,6 +282,22 @@ void read_rows(hid_t dset, hid_t mem_type, std::uint64_t at, std::uint64_t rows,
   if (rows == 0) return;
   Handle space = space_handle(H5Dget_space(dset), "dataset space");
   const int rank = H5Sget_simple_extent_ndims(space);
+  // the shape checked against what the reader expects before anything is read into its buffer
+  hsize_t dims[2] = {0, 0};
+  if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(space, dims, nullptr) != rank ||
+      (rank == 1 && width != 1) || (rank == 2 && dims[1] != static_cast<hsize_t>(width)) ||
+      at > dims[0] || rows > dims[0] - at) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError(name_of(dset) + " has the wrong shape (rank " + std::to_string(rank) + ", " +
+                     std::to_string(dims[0]) + " x " + std::to_string(rank == 2 ? dims[1] : 1) +
+                     "; expected rows " + std::to_string(at) + ".." + std::to_string(at + rows) +
+                     " of width " + std::to_string(width) + ")");
+  }
+  Handle dtype = type_handle(H5Dget_type(dset), "dataset type");
+  const H5T_class_t cls = H5Tget_class(dtype);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+    throw InputError(name_of(dset) + " holds neither integers nor reals");
+  }
   const hsize_t start[2] = {at, 0};
   const hsize_t count[2] = {rows, static_cast<hsize_t>(width)};
   check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -43,6 +44,14 @@ constexpr std::size_t kChunkRows = 4096;
 
 // --- per-trial columns -------------------------------------------------------------------------
 
+// Which tasks a column belongs to: a file holds only its task's columns (no all-NaN columns of
+// another task).
+enum class Scope { All, Patterns, Cuts };
+
+bool in_scope(Scope s, const std::string& task) {
+  return s == Scope::All || (s == Scope::Cuts) == (task == "maxcut");
+}
+
 struct Column {
   const char* name;
   hid_t file_type;        // integer columns store in their own width; reals as f64
@@ -51,6 +60,7 @@ struct Column {
   const char* description;
   std::function<double(const TrialRecord&)> get;
   std::function<void(TrialRecord&, double)> set;
+  Scope scope = Scope::All;
 };
 
 const std::vector<Column>& columns() {
@@ -88,24 +98,24 @@ const std::vector<Column>& columns() {
       {"readout_success", H5T_STD_I8LE, false, "1", "the read-out alone equals the target, converged or not (a trial that reached t_max is read there)",
        [](const TrialRecord& r) { return static_cast<double>(r.score.readout_success); },
        [](TrialRecord& r, double v) { r.score.readout_success = static_cast<int>(v); }},
-      {"bit_accuracy", H5T_IEEE_F64LE, true, "1", "fraction of bits equal to the target or its inverse (NaN for max-cut)",
+      {"bit_accuracy", H5T_IEEE_F64LE, true, "1", "fraction of bits equal to the target or its inverse (recall, images)",
        [](const TrialRecord& r) { return r.score.bit_accuracy; },
-       [](TrialRecord& r, double v) { r.score.bit_accuracy = v; }},
+       [](TrialRecord& r, double v) { r.score.bit_accuracy = v; }, Scope::Patterns},
       {"undecided", H5T_STD_I32LE, false, "1", "somas read neither 0 nor 1",
        [](const TrialRecord& r) { return static_cast<double>(r.outcome.undecided); },
        [](TrialRecord& r, double v) { r.outcome.undecided = static_cast<int>(v); }},
       {"target", H5T_STD_I32LE, false, "1", "recall: closest stored pattern; images: image id; max-cut: graph id",
        [](const TrialRecord& r) { return static_cast<double>(r.score.target); },
        [](TrialRecord& r, double v) { r.score.target = static_cast<int>(v); }},
-      {"cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: total weight of the cut edges (NaN otherwise)",
+      {"cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: total weight of the cut edges",
        [](const TrialRecord& r) { return r.score.cut; },
-       [](TrialRecord& r, double v) { r.score.cut = v; }},
+       [](TrialRecord& r, double v) { r.score.cut = v; }, Scope::Cuts},
       {"cut_fraction", H5T_IEEE_F64LE, true, "1", "max-cut: cut / total edge weight",
        [](const TrialRecord& r) { return r.score.cut_fraction; },
-       [](TrialRecord& r, double v) { r.score.cut_fraction = v; }},
+       [](TrialRecord& r, double v) { r.score.cut_fraction = v; }, Scope::Cuts},
       {"gap", H5T_IEEE_F64LE, true, "1", "max-cut: 1 - cut / reference optimum",
        [](const TrialRecord& r) { return r.score.gap; },
-       [](TrialRecord& r, double v) { r.score.gap = v; }},
+       [](TrialRecord& r, double v) { r.score.gap = v; }, Scope::Cuts},
       {"hopfield_agrees", H5T_STD_I8LE, false, "1", "the ideal discrete Hopfield network reached the same state (-1: not run)",
        [](const TrialRecord& r) { return static_cast<double>(r.score.hopfield_agrees); },
        [](TrialRecord& r, double v) { r.score.hopfield_agrees = static_cast<int>(v); }},
@@ -114,10 +124,10 @@ const std::vector<Column>& columns() {
        [](TrialRecord& r, double v) { r.score.hopfield_success = static_cast<int>(v); }},
       {"hopfield_accuracy", H5T_IEEE_F64LE, true, "1", "the ideal network's bit accuracy",
        [](const TrialRecord& r) { return r.score.hopfield_accuracy; },
-       [](TrialRecord& r, double v) { r.score.hopfield_accuracy = v; }},
+       [](TrialRecord& r, double v) { r.score.hopfield_accuracy = v; }, Scope::Patterns},
       {"hopfield_cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: the ideal network's cut",
        [](const TrialRecord& r) { return r.score.hopfield_cut; },
-       [](TrialRecord& r, double v) { r.score.hopfield_cut = v; }},
+       [](TrialRecord& r, double v) { r.score.hopfield_cut = v; }, Scope::Cuts},
   };
   return cols;
 }
@@ -128,14 +138,16 @@ struct SummaryColumn {
   std::string name;
   const char* unit;
   std::function<double(const PointSummary&)> get;
+  Scope scope = Scope::All;
+  hid_t file_type = H5T_IEEE_F64LE;  // counts are stored as integers
 };
 
 const std::vector<SummaryColumn>& summary_columns() {
-  auto stats = [](const char* base, const char* unit, Stats PointSummary::*m) {
+  auto stats = [](const char* base, const char* unit, Stats PointSummary::*m, Scope scope) {
     std::vector<SummaryColumn> v;
     const std::string b = base;
     auto add = [&](const char* suffix, double Stats::*f) {
-      v.push_back({b + "_" + suffix, unit, [m, f](const PointSummary& s) { return s.*m.*f; }});
+      v.push_back({b + "_" + suffix, unit, [m, f](const PointSummary& s) { return s.*m.*f; }, scope});
     };
     add("mean", &Stats::mean);
     add("std", &Stats::stddev);
@@ -148,34 +160,38 @@ const std::vector<SummaryColumn>& summary_columns() {
     add("max", &Stats::max);
     return v;
   };
+  auto count = [](const char* name, std::uint64_t PointSummary::*m) {
+    return SummaryColumn{name, "1", [m](const PointSummary& s) { return static_cast<double>(s.*m); },
+                         Scope::All, H5T_STD_U64LE};
+  };
   static const std::vector<SummaryColumn> cols = [&] {
     std::vector<SummaryColumn> c = {
-        {"trials", "1", [](const PointSummary& s) { return static_cast<double>(s.trials); }},
-        {"converged", "1", [](const PointSummary& s) { return static_cast<double>(s.converged); }},
-        {"converged_fraction", "1", [](const PointSummary& s) { return s.trials ? static_cast<double>(s.converged) / s.trials : 0.0; }},
+        count("trials", &PointSummary::trials),
+        count("converged", &PointSummary::converged),
+        {"converged_fraction", "1", [](const PointSummary& s) { return s.trials ? static_cast<double>(s.converged) / s.trials : std::nan(""); }},
         {"converged_fraction_lo", "1", [](const PointSummary& s) { return s.converged_ci.lo; }},
         {"converged_fraction_hi", "1", [](const PointSummary& s) { return s.converged_ci.hi; }},
         {"success_rate", "1", [](const PointSummary& s) { return s.success_rate; }},
         {"success_rate_lo", "1", [](const PointSummary& s) { return s.success_ci.lo; }},
         {"success_rate_hi", "1", [](const PointSummary& s) { return s.success_ci.hi; }},
         {"readout_success_rate", "1", [](const PointSummary& s) { return s.readout_success_rate; }},
-        {"undecided_trials", "1", [](const PointSummary& s) { return static_cast<double>(s.undecided_trials); }},
+        count("undecided_trials", &PointSummary::undecided_trials),
         {"power_exact", "W", [](const PointSummary& s) { return s.power_exact; }},
         {"power_paper", "W", [](const PointSummary& s) { return s.power_paper; }},
         {"hopfield_agreement", "1", [](const PointSummary& s) { return s.hopfield_agreement; }},
         {"hopfield_success_rate", "1", [](const PointSummary& s) { return s.hopfield_success_rate; }},
-        {"device_updates", "1", [](const PointSummary& s) { return s.device_updates; }},
+        {"device_updates", "1", [](const PointSummary& s) { return s.device_updates; }, Scope::All, H5T_STD_U64LE},
     };
-    for (auto& x : stats("bit_accuracy", "1", &PointSummary::bit_accuracy)) c.push_back(x);
-    for (auto& x : stats("t_solution", "s", &PointSummary::t_solution)) c.push_back(x);
-    for (auto& x : stats("energy_exact", "J", &PointSummary::energy_exact)) c.push_back(x);
-    for (auto& x : stats("energy_paper", "J", &PointSummary::energy_paper)) c.push_back(x);
-    for (auto& x : stats("edp_exact", "J s", &PointSummary::edp_exact)) c.push_back(x);
-    for (auto& x : stats("edp_paper", "J s", &PointSummary::edp_paper)) c.push_back(x);
-    for (auto& x : stats("steps", "1", &PointSummary::steps)) c.push_back(x);
-    for (auto& x : stats("cut", "edge weight", &PointSummary::cut)) c.push_back(x);
-    for (auto& x : stats("gap", "1", &PointSummary::gap)) c.push_back(x);
-    for (auto& x : stats("hopfield_cut", "edge weight", &PointSummary::hopfield_cut)) c.push_back(x);
+    for (auto& x : stats("bit_accuracy", "1", &PointSummary::bit_accuracy, Scope::Patterns)) c.push_back(x);
+    for (auto& x : stats("t_solution", "s", &PointSummary::t_solution, Scope::All)) c.push_back(x);
+    for (auto& x : stats("energy_exact", "J", &PointSummary::energy_exact, Scope::All)) c.push_back(x);
+    for (auto& x : stats("energy_paper", "J", &PointSummary::energy_paper, Scope::All)) c.push_back(x);
+    for (auto& x : stats("edp_exact", "J s", &PointSummary::edp_exact, Scope::All)) c.push_back(x);
+    for (auto& x : stats("edp_paper", "J s", &PointSummary::edp_paper, Scope::All)) c.push_back(x);
+    for (auto& x : stats("steps", "1", &PointSummary::steps, Scope::All)) c.push_back(x);
+    for (auto& x : stats("cut", "edge weight", &PointSummary::cut, Scope::Cuts)) c.push_back(x);
+    for (auto& x : stats("gap", "1", &PointSummary::gap, Scope::Cuts)) c.push_back(x);
+    for (auto& x : stats("hopfield_cut", "edge weight", &PointSummary::hopfield_cut, Scope::Cuts)) c.push_back(x);
     return c;
   }();
   return cols;
@@ -186,24 +202,31 @@ struct GroupColumn {
   const char* unit;
   const char* description;
   std::function<double(const GroupSummary&)> get;
+  Scope scope = Scope::All;
+  hid_t file_type = H5T_IEEE_F64LE;
 };
 
 const std::vector<GroupColumn>& group_columns() {
   static const std::vector<GroupColumn> cols = {
-      {"point", "1", "sweep point", [](const GroupSummary& g) { return static_cast<double>(g.point); }},
-      {"group", "1", "image id / graph id", [](const GroupSummary& g) { return static_cast<double>(g.group); }},
-      {"trials", "1", "trials of this group", [](const GroupSummary& g) { return static_cast<double>(g.summary.trials); }},
-      {"success_rate", "1", "images: recalled exactly; max-cut: reached the reference optimum",
+      {"point", "1", "sweep point", [](const GroupSummary& g) { return static_cast<double>(g.point); },
+       Scope::All, H5T_STD_U64LE},
+      {"group", "1", "image id / graph id", [](const GroupSummary& g) { return static_cast<double>(g.group); },
+       Scope::All, H5T_STD_I32LE},
+      {"trials", "1", "trials of this group", [](const GroupSummary& g) { return static_cast<double>(g.summary.trials); },
+       Scope::All, H5T_STD_U64LE},
+      {"success_rate", "1", "converged and right: images recalled exactly; max-cut: reached the reference optimum",
        [](const GroupSummary& g) { return g.summary.success_rate; }},
-      {"bit_accuracy_mean", "1", "mean bit accuracy", [](const GroupSummary& g) { return g.summary.bit_accuracy.mean; }},
+      {"bit_accuracy_mean", "1", "mean bit accuracy", [](const GroupSummary& g) { return g.summary.bit_accuracy.mean; },
+       Scope::Patterns},
       {"t_solution_mean", "s", "mean time to solution of converged trials",
        [](const GroupSummary& g) { return g.summary.t_solution.mean; }},
-      {"cut_mean", "edge weight", "max-cut: mean cut", [](const GroupSummary& g) { return g.cut_mean; }},
+      {"cut_mean", "edge weight", "max-cut: mean cut", [](const GroupSummary& g) { return g.cut_mean; }, Scope::Cuts},
       {"cut_best", "edge weight", "max-cut: best of the group's trials (best-of-K)",
-       [](const GroupSummary& g) { return g.cut_best; }},
-      {"p_target", "1", "max-cut: fraction of trials reaching target * reference",
-       [](const GroupSummary& g) { return g.p_target; }},
-      {"gap_mean", "1", "max-cut: mean 1 - cut / reference", [](const GroupSummary& g) { return g.gap_mean; }},
+       [](const GroupSummary& g) { return g.cut_best; }, Scope::Cuts},
+      {"p_target", "1", "max-cut: fraction of trials converged and reaching target * reference",
+       [](const GroupSummary& g) { return g.p_target; }, Scope::Cuts},
+      {"gap_mean", "1", "max-cut: mean 1 - cut / reference", [](const GroupSummary& g) { return g.gap_mean; },
+       Scope::Cuts},
   };
   return cols;
 }
@@ -235,7 +258,11 @@ std::string trace_name(std::uint64_t slot) {
 // Opens a results file for reading; a file whose writer was killed still carries SWMR status
 // flags and opens in SWMR-read mode.
 Handle open_for_reading(const std::string& path) {
-  if (!fs::exists(path)) throw IoError("cannot read '" + path + "': no such file");
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) throw IoError("cannot read '" + path + "': no such file");
+  // a FIFO or a device would block or stream forever: only regular files are results files
+  if (!fs::is_regular_file(st)) throw InputError("cannot read '" + path + "': not a regular file");
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw InputError("'" + path + "' is not an HDF5 file (not a spinhop results file)");
@@ -245,6 +272,10 @@ Handle open_for_reading(const std::string& path) {
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
   if (id < 0) {
     H5Eclear2(H5E_DEFAULT);
+    // SWMR readers retry a metadata read whose checksum fails (a writer may be mid-update), by
+    // default 100 times with growing sleeps: a corrupted file then hangs for minutes. A few
+    // tries are enough for a live writer's flush.
+    H5Pset_metadata_read_attempts(fapl, 3);
     id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
   }
   Handle f = h5::file_handle(id, "opening '" + path + "'");
@@ -253,9 +284,10 @@ Handle open_for_reading(const std::string& path) {
                      std::string(kResultsFileType) + ")");
   }
   const std::int64_t version = h5::read_int_attr(f, "format_version");
-  if (version != kResultsFormatVersion) {
+  if (version < kResultsOldestFormatVersion || version > kResultsFormatVersion) {
     throw InputError("'" + path + "' has results format version " + std::to_string(version) +
-                     "; this spinhop reads version " + std::to_string(kResultsFormatVersion));
+                     "; this spinhop reads versions " + std::to_string(kResultsOldestFormatVersion) +
+                     " to " + std::to_string(kResultsFormatVersion));
   }
   return f;
 }
@@ -282,10 +314,37 @@ ResultsHeader read_header(hid_t f) {
   h.target = h5::read_double_attr(f, "target");
   Handle pts = open_group(f, "points");
   const std::vector<std::string> names = h5::read_strings_attr(pts, "parameters");
+  // the counts checked against each other and against the datasets' sizes before any of them
+  // sizes an allocation: a crafted count must not reserve gigabytes before the error
+  auto bad = [](const std::string& why) { return InputError("the results header is inconsistent: " + why); };
+  {
+    const std::uint64_t rows = h5::rows_of(open_dataset(pts, "neurons"));
+    if (h.points != rows) {
+      throw bad("points = " + std::to_string(h.points) + " but /points/neurons has " + std::to_string(rows) + " rows");
+    }
+  }
+  if (h.shard_count < 1 || h.shard_index >= h.shard_count) {
+    throw bad("shard " + std::to_string(h.shard_index) + " of " + std::to_string(h.shard_count));
+  }
+  if (h.words < 1 || h.words > 1024 || h.groups < 0 || h.groups > (1 << 20) || h.traces < 0 ||
+      h.traces > (1 << 20) || names.size() > 64) {
+    throw bad("state_words " + std::to_string(h.words) + ", groups " + std::to_string(h.groups) +
+              ", traces_per_point " + std::to_string(h.traces) + ", " + std::to_string(names.size()) +
+              " parameters");
+  }
+  if (h.points != 0 && h.trials_per_point > std::numeric_limits<std::uint64_t>::max() / h.points) {
+    throw bad("points x trials_per_point does not fit 64 bits");
+  }
   h.point_neurons.resize(h.points);
   {
     Handle d = open_dataset(pts, "neurons");
     h5::read_rows(d, H5T_NATIVE_INT, 0, h.points, 1, h.point_neurons.data());
+    for (int n : h.point_neurons) {
+      if (n < 1 || n > 64 * h.words) {
+        throw bad("a point of " + std::to_string(n) + " neurons in a file of " + std::to_string(h.words) +
+                  " state words");
+      }
+    }
   }
   h.point_values.assign(h.points, std::vector<double>(names.size()));
   for (std::size_t a = 0; a < names.size(); ++a) {
@@ -306,6 +365,7 @@ ResultsHeader read_header(hid_t f) {
       Handle g = open_group(tg, trace_name(p * h.traces).c_str());
       Handle ax = open_dataset(g, "axon_ids");
       const std::uint64_t na = h5::rows_of(ax);
+      if (na > static_cast<std::uint64_t>(h.point_neurons[p]) * h.point_neurons[p]) throw bad("too many traced axons");
       std::vector<int> ids(na * 2);
       h5::read_rows(ax, H5T_NATIVE_INT, 0, na, 2, ids.data());
       std::vector<std::pair<int, int>> axons;
@@ -318,17 +378,26 @@ ResultsHeader read_header(hid_t f) {
     H5G_info_t info{};
     H5Gget_info(gg, &info);
     for (hsize_t k = 0; k < info.nlinks; ++k) {
-      char name[512];
-      H5Lget_name_by_idx(gg, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT);
+      char name[512] = "";
+      if (H5Lget_name_by_idx(gg, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT) < 0) {
+        throw bad("an unreadable graph name in /graphs");
+      }
       Handle d = open_dataset(gg, name);
       Graph g;
       g.name = name;
-      g.n = static_cast<int>(h5::read_int_attr(d, "nodes"));
+      const std::int64_t nodes = h5::read_int_attr(d, "nodes");
+      if (nodes < 0 || nodes > (1 << 20)) throw bad("graph '" + g.name + "' of " + std::to_string(nodes) + " nodes");
+      g.n = static_cast<int>(nodes);
       const std::uint64_t m = h5::rows_of(d);
+      if (m > static_cast<std::uint64_t>(nodes) * nodes) throw bad("graph '" + g.name + "' has more edges than node pairs");
       std::vector<double> e(m * 3);
       h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, m, 3, e.data());
       for (std::uint64_t r = 0; r < m; ++r) {
-        g.edges.push_back(Edge{static_cast<int>(e[3 * r]), static_cast<int>(e[3 * r + 1]), e[3 * r + 2]});
+        const double i = e[3 * r], j = e[3 * r + 1];
+        if (!(i >= 0 && i < nodes && j >= 0 && j < nodes && i == std::floor(i) && j == std::floor(j))) {
+          throw bad("graph '" + g.name + "' has an edge outside its nodes");
+        }
+        g.edges.push_back(Edge{static_cast<int>(i), static_cast<int>(j), e[3 * r + 2]});
       }
       h.graphs.push_back(std::move(g));
     }
@@ -360,6 +429,12 @@ std::vector<TrialRecord> read_records_of(hid_t f, std::uint64_t start, std::uint
   std::vector<TrialRecord> recs(count);
   std::vector<double> col(count);
   for (const Column& c : columns()) {
+    if (H5Lexists(trials, c.name, H5P_DEFAULT) <= 0) {  // another task's column: not stored
+      if (c.real) {
+        for (std::uint64_t r = 0; r < count; ++r) c.set(recs[r], std::nan(""));
+      }
+      continue;
+    }
     Handle d = open_dataset(trials, c.name);
     h5::read_rows(d, H5T_NATIVE_DOUBLE, start, count, 1, col.data());
     for (std::uint64_t r = 0; r < count; ++r) c.set(recs[r], col[r]);
@@ -444,9 +519,28 @@ std::uint64_t read_committed(hid_t f) {
   return c;
 }
 
+// FNV-1a over a trace's values: written after the trace's data reached the disk, so a trace
+// is complete only if its checksum is there and matches (a write that failed half-way, e.g. on a
+// full disk, can leave zero-filled rows under a valid-looking size).
+std::uint64_t trace_checksum(const Trace& tr) {
+  std::uint64_t hsh = 1469598103934665603ull;
+  auto mix = [&](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t k = 0; k < bytes; ++k) hsh = (hsh ^ p[k]) * 1099511628211ull;
+  };
+  const std::uint64_t head[3] = {tr.point, tr.trial, static_cast<std::uint64_t>(tr.n)};
+  mix(head, sizeof head);
+  for (const auto* v : {&tr.t, &tr.power, &tr.soma_x, &tr.soma_current, &tr.axon_x}) {
+    mix(v->data(), v->size() * sizeof(double));
+  }
+  for (int ph : tr.phase) mix(&ph, sizeof ph);
+  return hsh;
+}
+
 std::vector<Trace> read_traces(hid_t f, const ResultsHeader& h) {
   std::vector<Trace> out;
   if (h.traces <= 0) return out;
+  const bool checked = h5::read_int_attr(f, "format_version") >= 3;
   Handle traces = open_group(f, "traces");
   const std::uint64_t slots = h.points * static_cast<std::uint64_t>(h.traces);
   for (std::uint64_t s = 0; s < slots; ++s) {
@@ -478,6 +572,10 @@ std::vector<Trace> read_traces(hid_t f, const ResultsHeader& h) {
       tr.axon_x.resize(steps * na);
       h5::read_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps,
                     static_cast<int>(na), tr.axon_x.data());
+    }
+    // a version-3 trace counts only with its checksum; version 2 wrote none
+    if (checked && (!h5::has_attr(g, "checksum") || h5::read_uint_attr(g, "checksum") != trace_checksum(tr))) {
+      continue;  // incomplete: a --resume records it again
     }
     out.push_back(std::move(tr));
   }
@@ -594,6 +692,10 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
                  std::string("one row per trial, in the order the run finished them; only the "
                              "first `committed` rows are complete"));
   for (const Column& c : columns()) {
+    if (!in_scope(c.scope, h.task)) {
+      im->column_sets.emplace_back();  // keeps the index; nothing written
+      continue;
+    }
     Handle d = h5::create_extendible(im->trials_group, c.name, c.file_type, 1, kChunkRows, true);
     describe(d, c.unit, c.description);
     im->column_sets.push_back(std::move(d));
@@ -644,7 +746,8 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
                                "and EDP over converged trials only); recomputable from /trials "
                                "with `spinhop summarize`"));
     for (const SummaryColumn& c : summary_columns()) {
-      Handle d = h5::create_fixed(s, c.name.c_str(), H5T_IEEE_F64LE, h.points, 1);
+      if (!in_scope(c.scope, h.task)) continue;
+      Handle d = h5::create_fixed(s, c.name.c_str(), c.file_type, h.points, 1);
       h5::write_attr(d, "units", std::string(c.unit));
     }
     if (h.groups > 0) {
@@ -653,7 +756,8 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
                      std::string("per (point, group) statistics: group = image (images) or "
                                  "graph (max-cut); row = point * groups + group"));
       for (const GroupColumn& c : group_columns()) {
-        Handle d = h5::create_fixed(g, c.name, H5T_IEEE_F64LE, h.points * h.groups, 1);
+        if (!in_scope(c.scope, h.task)) continue;
+        Handle d = h5::create_fixed(g, c.name, c.file_type, h.points * h.groups, 1);
         describe(d, c.unit, c.description);
       }
     }
@@ -857,27 +961,13 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
   const std::uint64_t n = rows.size();
   if (n == 0) return;
   const std::string where = "writing '" + impl_->path + "'";
-  // Reserve the disk space this batch can need before HDF5 writes a byte: a full disk then
-  // stops the run between batches, with a consistent file, instead of mid-flush.
-  if (impl_->space_fd >= 0) {
-    hsize_t size = 0;
-    H5Fget_filesize(impl_->file, &size);
-    const std::uint64_t row_bytes = columns().size() * 8 + 16 * impl_->header.words;
-    const std::uint64_t need = size + 2 * n * row_bytes + (1u << 20);
-    struct stat st {};
-    if (fstat(impl_->space_fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < need) {
-      const int rc = posix_fallocate(impl_->space_fd, 0, static_cast<off_t>(need));
-      if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
-        throw IoError(where + ": no room for the next batch (" + std::strerror(rc) +
-                      ": disk full or file size limit); the file keeps its " +
-                      std::to_string(committed_) + " complete rows and resumes with --resume");
-      }
-    }
-  }
+  // the disk space this batch can need, reserved before HDF5 writes a byte
+  reserve(2 * n * (columns().size() * 8 + 24 * static_cast<std::uint64_t>(impl_->header.words)));
   std::vector<double> col(n);
   const auto& cols = columns();
   try {
     for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (!impl_->column_sets[c].valid()) continue;  // another task's column
       for (std::uint64_t r = 0; r < n; ++r) col[r] = cols[c].get(rows[r].record);
       h5::write_rows(impl_->column_sets[c], H5T_NATIVE_DOUBLE, committed_, n, 1, col.data());
     }
@@ -910,44 +1000,84 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
 bool ResultsWriter::has_trace(std::uint64_t slot) const {
   Handle tg = open_group(impl_->file, "traces");
   Handle g = open_group(tg, trace_name(slot).c_str());
-  return h5::rows_of(open_dataset(g, "t")) > 0;
+  return h5::has_attr(g, "checksum");  // written last: the trace is complete
+}
+
+void ResultsWriter::reserve(std::uint64_t bytes) {
+  if (impl_->space_fd < 0) return;
+  hsize_t size = 0;
+  H5Fget_filesize(impl_->file, &size);
+  const std::uint64_t need = size + bytes + (1u << 20);
+  struct stat st {};
+  if (fstat(impl_->space_fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < need) {
+    const int rc = posix_fallocate(impl_->space_fd, 0, static_cast<off_t>(need));
+    if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+      throw IoError("writing '" + impl_->path + "': no room for the next batch (" + std::strerror(rc) +
+                    ": disk full or file size limit); the file keeps its " + std::to_string(committed_) +
+                    " complete rows and resumes with --resume");
+    }
+  }
 }
 
 void ResultsWriter::write_trace(std::uint64_t slot, const Trace& tr) {
-  Handle tg = open_group(impl_->file, "traces");
-  Handle g = open_group(tg, trace_name(slot).c_str());
+  if (!impl_ || impl_->broken) throw IoError("results file is closed");
   const std::uint64_t steps = tr.t.size();
-  if (h5::rows_of(open_dataset(g, "axon_ids")) != tr.axons.size()) {
-    throw IoError("trace of point " + std::to_string(tr.point) + " traces " +
-                  std::to_string(tr.axons.size()) + " axons; the file was made for another number");
+  reserve(2 * 8 * steps * (3 + 2 * static_cast<std::uint64_t>(tr.n) + tr.axons.size()));
+  try {
+    Handle tg = open_group(impl_->file, "traces");
+    Handle g = open_group(tg, trace_name(slot).c_str());
+    if (h5::rows_of(open_dataset(g, "axon_ids")) != tr.axons.size()) {
+      throw InputError("trace of point " + std::to_string(tr.point) + " traces " +
+                       std::to_string(tr.axons.size()) + " axons; the file was made for another number");
+    }
+    h5::write_rows(open_dataset(g, "soma_x"), H5T_NATIVE_DOUBLE, 0, steps, tr.n, tr.soma_x.data());
+    h5::write_rows(open_dataset(g, "soma_current"), H5T_NATIVE_DOUBLE, 0, steps, tr.n,
+                   tr.soma_current.data());
+    if (!tr.axons.empty()) {
+      h5::write_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps,
+                     static_cast<int>(tr.axons.size()), tr.axon_x.data());
+    }
+    std::vector<std::uint8_t> phase(tr.phase.begin(), tr.phase.end());
+    h5::write_rows(open_dataset(g, "phase"), H5T_NATIVE_UINT8, 0, steps, 1, phase.data());
+    h5::write_rows(open_dataset(g, "power"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.power.data());
+    h5::write_rows(open_dataset(g, "t"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.t.data());
+    h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
+    // the checksum last, once the values are on disk: with it the trace is complete
+    h5::write_attr(g, "checksum", trace_checksum(tr));
+    h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
+  } catch (const IoError& e) {
+    impl_->broken = true;
+    throw IoError("writing a trace to '" + impl_->path + "' failed (disk full or unwritable?); the file keeps its " +
+                  std::to_string(committed_) + " complete rows and resumes with --resume: " + e.what());
   }
-  h5::write_rows(open_dataset(g, "soma_x"), H5T_NATIVE_DOUBLE, 0, steps, tr.n, tr.soma_x.data());
-  h5::write_rows(open_dataset(g, "soma_current"), H5T_NATIVE_DOUBLE, 0, steps, tr.n,
-                 tr.soma_current.data());
-  if (!tr.axons.empty()) {
-    h5::write_rows(open_dataset(g, "axon_x"), H5T_NATIVE_DOUBLE, 0, steps,
-                   static_cast<int>(tr.axons.size()), tr.axon_x.data());
-  }
-  std::vector<std::uint8_t> phase(tr.phase.begin(), tr.phase.end());
-  h5::write_rows(open_dataset(g, "phase"), H5T_NATIVE_UINT8, 0, steps, 1, phase.data());
-  h5::write_rows(open_dataset(g, "power"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.power.data());
-  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
-  // t last: a trace with rows in t is complete
-  h5::write_rows(open_dataset(g, "t"), H5T_NATIVE_DOUBLE, 0, steps, 1, tr.t.data());
-  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing a trace");
 }
 
 void ResultsWriter::finish() {
+  if (!impl_ || impl_->broken) throw IoError("results file is closed");
+  try {
+    write_summaries();
+  } catch (const IoError& e) {
+    impl_->broken = true;
+    throw IoError("writing the summaries of '" + impl_->path + "' failed (disk full or unwritable?); its " +
+                  std::to_string(committed_) + " complete rows are kept and `spinhop summarize` " +
+                  "recomputes them: " + e.what());
+  }
+}
+
+void ResultsWriter::write_summaries() {
   const ResultsHeader& h = impl_->header;
   // exact statistics read back from the file, a point at a time: memory does not grow with the
   // number of trials
   std::vector<std::vector<double>> cols(summary_columns().size(), std::vector<double>(h.points, std::nan("")));
   std::vector<std::vector<double>> gcols(group_columns().size());
   std::uint64_t found = 0;
+  std::string warnings;  // one line per censored point
   for (std::uint64_t p = 0; p < h.points; ++p) {
     const auto [start, end] = point_rows(impl_->file, committed_, p);
     found += end - start;
     const PointSummary ps = stored_point_summary(impl_->file, h, p, start, end);
+    const std::string censored = censoring_warning(ps);
+    if (!censored.empty()) warnings += "point " + std::to_string(p) + ": " + censored + "\n";
     for (std::size_t c = 0; c < cols.size(); ++c) cols[c][p] = summary_columns()[c].get(ps);
     if (h.groups > 0) {
       for (const GroupSummary& g : stored_group_summaries(impl_->file, h, p, start, end)) {
@@ -961,16 +1091,22 @@ void ResultsWriter::finish() {
   }
   Handle s = open_group(impl_->file, "summary");
   for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (!in_scope(summary_columns()[c].scope, h.task)) continue;
     h5::write_rows(open_dataset(s, summary_columns()[c].name), H5T_NATIVE_DOUBLE, 0, h.points, 1,
                    cols[c].data());
   }
   if (h.groups > 0) {
     Handle g = open_group(s, "groups");
     for (std::size_t c = 0; c < gcols.size(); ++c) {
+      if (!in_scope(group_columns()[c].scope, h.task)) continue;
       h5::write_rows(open_dataset(g, group_columns()[c].name), H5T_NATIVE_DOUBLE, 0,
                      gcols[c].size(), 1, gcols[c].data());
     }
   }
+  if (h5::has_attr(s, "warnings")) H5Adelete(s, "warnings");
+  h5::write_attr(s, "warnings", warnings);
+  // the summaries on disk before the flag that says they are there
+  h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing the summary");
   const std::uint8_t yes = 1;
   h5::write_rows(open_dataset(s, "complete"), H5T_NATIVE_UINT8, 0, 1, 1, &yes);
   h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "flushing the summary");

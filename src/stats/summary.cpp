@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -386,6 +387,27 @@ PointSummary summarize_scanned(int n, const TrialScan& scan) {
   ps.edp_exact = s[8];
   ps.edp_paper = s[9];
   return ps;
+}
+
+}  // namespace spinhop
+
+namespace spinhop {
+
+std::string censoring_warning(const PointSummary& s, double t_max) {
+  const std::uint64_t censored = s.trials - s.converged;
+  if (s.trials == 0 || static_cast<double>(censored) <= kCensoringWarnFraction * static_cast<double>(s.trials)) {
+    return {};
+  }
+  char when[48] = "t_max";
+  if (!std::isnan(t_max)) std::snprintf(when, sizeof when, "t_max = %g s", t_max);
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%llu of %llu trials (%.1f%%) reached %s without converging: they count as failures "
+                "and their times are censored (time and energy statistics are of converged trials "
+                "only); a longer --t-max shows whether they converge",
+                static_cast<unsigned long long>(censored), static_cast<unsigned long long>(s.trials),
+                100.0 * static_cast<double>(censored) / static_cast<double>(s.trials), when);
+  return buf;
 }
 
 }  // namespace spinhop

@@ -69,7 +69,7 @@ def test_import_needs_no_compiled_extension():
 
 def test_attrs_config_points(files):
     r = spinhop.open(files["recall"])
-    assert r.attrs["file_type"] == "spinhop-results" and r.attrs["format_version"] == 2
+    assert r.attrs["file_type"] == "spinhop-results" and r.attrs["format_version"] == 3
     assert isinstance(r.attrs["points"], int) and isinstance(r.attrs["task"], str)
     assert r.config["task"] == "recall" and r.config["t-max"] == pytest.approx(8e-8)
     assert r.n_points == r.attrs["points"] == len(r.points) == 4
@@ -84,7 +84,14 @@ def test_trials_rows_and_units(files):
     assert len(T) == r.committed == int(raw(files["recall"], "committed")[0]) == 4 * 30
     np.testing.assert_array_equal(T.t_solution.to_numpy(), raw(files["recall"], "t_solution"))
     u = T.attrs["units"]
-    assert (u["t_solution"], u["energy_exact"], u["cut"], u["steps"], u["w"]) == ("s", "J", "edge weight", "1", "V")
+    assert (u["t_solution"], u["energy_exact"], u["bit_accuracy"], u["steps"], u["w"]) == ("s", "J", "1", "1", "V")
+    # only the task's own columns: no all-NaN max-cut columns in a recall file, and the reverse
+    assert not {"cut", "cut_fraction", "gap", "hopfield_cut"} & set(T.columns)
+    M = spinhop.open(files["maxcut"]).trials
+    assert M.attrs["units"]["cut"] == "edge weight" and "bit_accuracy" not in M.columns
+    # counts are integers in /summary
+    with h5py.File(files["recall"]) as f:
+        assert all(f["summary"][k].dtype.kind == "u" for k in ("trials", "converged", "undecided_trials"))
     assert set(T.attrs["point_columns"]) == {"neurons", "w"}
     # the point's parameters joined in
     for p in range(r.n_points):

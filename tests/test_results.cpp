@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <thread>
 
@@ -345,6 +346,56 @@ TEST(Cli, FullDiskKeepsTheCommittedRows) {
   const ResultsContent rc = read_results(file);
   EXPECT_GT(rc.rows.size(), 0u);
   EXPECT_EQ(rc.rows.size() % 200, 0u) << "only whole batches";
+}
+
+// --force replaces a file only once the new run has committed a batch: a run that fails first
+// (here a file-size limit, as a full disk) leaves the old file byte for byte; a device or a
+// symbolic link is never replaced.
+TEST(Cli, ForceReplacesOnlyWithACommittedBatch) {
+  TempDir dir("force");
+  const std::string file = dir / "r.h5";
+  ASSERT_EQ(run_cli("recall -n 10 -t 50 -q -o " + file).code, 0);
+  const std::string before = file_bytes(file);
+  const CliResult failed = run_cli_shell("ulimit -f 64; " + std::string(SPINHOP_EXE) +
+                                         " recall -n 40 -t 1000 -q -o " + file + " --force");
+  EXPECT_NE(failed.output.find("spinhop: error: "), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("left as it was"), std::string::npos) << failed.output;
+  EXPECT_TRUE(file_bytes(file) == before) << "the old file changed";
+  // a finished --force run does replace it
+  ASSERT_EQ(run_cli("recall -n 10 -t 60 -q -o " + file + " --force").code, 0);
+  EXPECT_EQ(read_results(file).rows.size(), 60u);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  std::filesystem::create_symlink(file, dir / "link.h5");
+  expect_one_error_line("recall -n 10 -t 5 -q --force -o " + dir / "link.h5", "is a symbolic link");
+  if (getuid() == 0) {  // as root, a device node could be replaced by a regular file
+    expect_one_error_line("recall -n 10 -t 5 -q --force -o /dev/null", "'/dev/null' is not a regular file");
+  }
+}
+
+// One writer per results file: a second run on the path of a running one is refused and names
+// it; a temporary left by a killed writer is removed by the next run, which says so.
+TEST(Cli, OneWriterPerFileAndNoLeftovers) {
+  TempDir dir("writers");
+  const std::string file = dir / "w.h5";
+  const std::string script = std::string(SPINHOP_EXE) + " recall -n 60 -t 2000000 -q --no-progress -o " + file +
+                             " & p=$!; for i in $(seq 100); do [ -e " + file + " ] && break; sleep 0.05; done; " +
+                             SPINHOP_EXE + " recall -n 10 -t 5 -q --force -o " + file + "; echo rc=$?; " +
+                             SPINHOP_EXE + " recall -n 60 -t 2000000 -q -o " + file + " --resume; echo rc=$?; " +
+                             "kill -INT $p; wait $p";
+  const CliResult r = run_cli_shell(script);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n') >= 2, true) << r.output;
+  EXPECT_NE(r.output.find("is being written by another spinhop (process "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("rc=0"), std::string::npos) << r.output;
+  EXPECT_GT(read_results(file).rows.size(), 0u) << "the first run's results are kept";
+  // a leftover of a process that no longer runs
+  { std::ofstream(file + ".tmp-999999999") << "partial"; }
+  const CliResult next = run_cli("recall -n 10 -t 5 -q --force -o " + file);
+  EXPECT_EQ(next.code, 0) << next.output;
+  EXPECT_NE(next.output.find("spinhop: note: removed '" + file + ".tmp-999999999'"), std::string::npos) << next.output;
+  EXPECT_FALSE(std::filesystem::exists(file + ".tmp-999999999"));
+  EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
 }
 
 // `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results

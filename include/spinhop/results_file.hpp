@@ -66,7 +66,8 @@ Trace record_trace(const PointSpec& spec, std::uint64_t point, std::uint64_t loc
 
 class ResultsWriter {
  public:
-  // New file (IoError if it exists and !force, or cannot be created).
+  // New file (IoError if it exists and !force, is not a regular file, is being written by
+  // another process, or cannot be created). Every writer holds `<path>.lock` while it lives.
   static std::unique_ptr<ResultsWriter> create(const std::string& path, const ResultsHeader& h,
                                                bool force);
   // Reopen a file for --resume: checks it is a spinhop results file of the same run (same
@@ -84,7 +85,15 @@ class ResultsWriter {
   // Per-point and per-group summaries recomputed from every committed row; marks the file
   // complete.
   void finish();
+  // Closes the file. A replacing file (create with force over an existing one) that committed
+  // nothing and did not finish is removed instead, leaving the old file as it was.
   void close();
+  // Closes without writing anything more and removes the file (or its temporary).
+  void discard();
+  // True while the file is still a temporary that will replace an existing one.
+  bool replacing() const;
+  // What the writer did on the side (leftover temporaries of killed runs removed).
+  const std::vector<std::string>& notes() const;
 
   struct Impl;  // HDF5 handles (src/results_file.cpp)
 
@@ -94,6 +103,7 @@ class ResultsWriter {
   // disk stops the run with a consistent file instead of failing mid-flush.
   void reserve(std::uint64_t bytes);
   void write_summaries();
+  void place();  // renames a replacing temporary over the target
   std::unique_ptr<Impl> impl_;
   std::uint64_t committed_ = 0;
 };

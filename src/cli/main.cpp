@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <string>
 
 #include "cluster.hpp"
@@ -44,9 +45,7 @@ std::string one_line(const char* what) {
   return s;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   // a file that cannot grow (full disk, size limit) is a write error, not a killed process
   std::signal(SIGXFSZ, SIG_IGN);
   try {
@@ -102,6 +101,8 @@ int main(int argc, char** argv) {
     }
   } catch (const spinhop::Error& e) {
     std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
+    std::error_code ec;
+    if (!temp_config.empty()) std::filesystem::remove(temp_config, ec);
     return 2;
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
@@ -134,10 +135,37 @@ int main(int argc, char** argv) {
     // a path the system refuses (too long, no permission, ...) is the user's input
     std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
     rc = 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "spinhop: error: out of memory (a smaller --batch, fewer --threads or a smaller network)\n");
+    rc = 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "spinhop: internal error: %s\n", one_line(e.what()).c_str());
     rc = 3;
   }
-  if (!temp_config.empty()) std::filesystem::remove(temp_config);
+  std::error_code ec;
+  if (!temp_config.empty()) std::filesystem::remove(temp_config, ec);
   return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // whatever escapes (also from reading a --from file before the command line is parsed) is one
+  // line, never an abort
+  try {
+    return run_main(argc, argv);
+  } catch (const spinhop::Error& e) {
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::fprintf(stderr, "spinhop: error: %s\n", one_line(e.what()).c_str());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "spinhop: error: out of memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "spinhop: internal error: %s\n", one_line(e.what()).c_str());
+    return 3;
+  } catch (...) {
+    std::fprintf(stderr, "spinhop: internal error: an unknown exception\n");
+    return 3;
+  }
+  return 2;
 }

@@ -270,6 +270,7 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
     out = ctl.resume ? ResultsWriter::resume(ctl.output, header)
                      : ResultsWriter::create(ctl.output, header, ctl.force);
     done_before = out->committed();
+    for (const std::string& note : out->notes()) std::fprintf(stderr, "spinhop: note: %s\n", note.c_str());
   }
   if (done_before > run_total) throw InputError("'" + ctl.output + "' holds more trials than this run has");
 
@@ -317,9 +318,12 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
   progress.finish();
   if (st.interrupted) {
     const std::uint64_t kept = out ? out->committed() : st.done;
+    const bool old_kept = out && out->replacing() && kept == 0;
     if (out) out->close();
     std::string how = ctl.output.empty()
                           ? "no --output file was given, nothing is kept"
+                      : old_kept
+                          ? "nothing was committed, so '" + ctl.output + "' still holds its earlier results"
                           : "resume with: " + without_token(command_line, "--force") + (ctl.resume ? "" : " --resume");
     throw Interrupted("after " + std::to_string(kept) + " of " + std::to_string(run_total) +
                       " trials; " + how);

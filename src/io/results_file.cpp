@@ -30,6 +30,7 @@
 #include <sstream>
 #include <set>
 
+#include "io/file_guard.hpp"
 #include "io/h5.hpp"
 #include "spinhop/errors.hpp"
 
@@ -592,7 +593,11 @@ struct RowIndex {
 // --- writer ------------------------------------------------------------------------------------
 
 struct ResultsWriter::Impl {
-  std::string path;
+  std::unique_ptr<io::WriterLock> lock;  // first member: released last, after the file is closed
+  std::string path;      // the results file, as the user named it
+  std::string on_disk;   // where it is now: `path`, or its temporary until it replaces `path`
+  bool pending = false;  // on_disk is a temporary that replaces `path` at the first commit
+  bool finished = false;
   ResultsHeader header;
   int space_fd = -1;     // the same file, for reserving disk space before each batch
   bool broken = false;   // an HDF5 write failed: never touch the file again
@@ -600,6 +605,16 @@ struct ResultsWriter::Impl {
   Handle trials_group;
   std::vector<Handle> column_sets;  // in columns() order
   Handle state_set, undecided_set, input_set, committed_set;
+  std::vector<std::string> notes;
+
+  ~Impl() {
+    if (space_fd >= 0) ::close(space_fd);
+    if (!broken) return;
+    // HDF5's state is unknown after a failed write and closing can crash inside it: the ids are
+    // forgotten, the file left as a killed writer leaves it (readable up to `committed`)
+    for (Handle& h : column_sets) h.release();
+    for (Handle* h : {&state_set, &undecided_set, &input_set, &committed_set, &trials_group, &file}) h->release();
+  }
 };
 
 namespace {
@@ -814,10 +829,6 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   return im;
 }
 
-std::string temp_path_for(const std::string& path) {
-  return path + ".tmp-" + std::to_string(static_cast<long long>(getpid()));
-}
-
 // The keys whose lines differ between two stored configurations (one `key = value` per line,
 // as to_toml writes them): "neurons: 29 in the file, 60 here; ...".
 std::string config_differences(const std::string& file, const std::string& here) {
@@ -880,34 +891,72 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
     throw IoError("cannot create '" + path + "': it is a directory (give a file name, e.g. " +
                   (fs::path(path) / "results.h5").string() + ")");
   }
+  io::require_regular_or_absent(path);
+  const fs::path dir = fs::absolute(path).parent_path();
+  if (!fs::is_directory(dir)) throw IoError("cannot create '" + path + "': no directory " + dir.string());
+  auto lock = std::make_unique<io::WriterLock>(path);  // one writer per file, checked under it
   if (fs::exists(path, probe) && !force) {
     throw IoError("'" + path + "' exists; use --force to overwrite it or --resume to continue it");
   }
-  const fs::path dir = fs::absolute(path).parent_path();
-  if (!fs::is_directory(dir)) throw IoError("cannot create '" + path + "': no directory " + dir.string());
-  // built under a temporary name and renamed: an existing file is replaced only by a complete one
-  const std::string tmp = temp_path_for(path);
+  std::vector<std::string> notes = io::remove_orphan_temporaries(path);
+  // built under a temporary name: a new file is renamed into place at once (a killed run leaves
+  // a resumable file), one that replaces an existing file only when its first batch is
+  // committed, so that a run failing before it (a full disk, a bad device) leaves the old
+  // results as they were
+  const std::string tmp = io::temp_path_for(path);
   std::error_code ec;
   fs::remove(tmp, ec);
   std::unique_ptr<ResultsWriter> w(new ResultsWriter());
   try {
     w->impl_ = create_file(tmp, h);
+  } catch (const IoError& e) {
+    fs::remove(tmp, ec);
+    const bool existed = fs::exists(path, probe);
+    throw IoError("cannot create '" + path + "'" + (existed ? " (the existing file is left as it was)" : "") +
+                  ": " + e.what());
   } catch (...) {
     fs::remove(tmp, ec);
     throw;
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    w->impl_.reset();
-    fs::remove(tmp, ec);
-    throw IoError("cannot create '" + path + "': " + ec.message());
-  }
+  w->impl_->lock = std::move(lock);
+  w->impl_->notes = std::move(notes);
   w->impl_->path = path;
-  w->impl_->space_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  w->impl_->on_disk = tmp;
+  w->impl_->space_fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);
+  w->impl_->pending = true;
+  if (!fs::exists(path, probe)) w->place();
   return w;
 }
 
+void ResultsWriter::place() {
+  if (!impl_->pending) return;
+  std::error_code ec;
+  fs::rename(impl_->on_disk, impl_->path, ec);
+  if (ec) throw IoError("cannot create '" + impl_->path + "': " + ec.message());
+  impl_->on_disk = impl_->path;
+  impl_->pending = false;
+}
+
+void ResultsWriter::discard() {
+  if (!impl_) return;
+  const std::string victim = impl_->on_disk;
+  impl_->broken = true;  // nothing more is written: the ids are dropped, not flushed
+  impl_.reset();
+  std::error_code ec;
+  fs::remove(victim, ec);
+}
+
+const std::vector<std::string>& ResultsWriter::notes() const {
+  static const std::vector<std::string> none;
+  return impl_ ? impl_->notes : none;
+}
+
+bool ResultsWriter::replacing() const { return impl_ && impl_->pending; }
+
 std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, const ResultsHeader& h) {
+  io::require_regular_or_absent(path);
+  auto lock = std::make_unique<io::WriterLock>(path);
+  std::vector<std::string> notes = io::remove_orphan_temporaries(path);
   const ResultsReader old(path);
   std::string why;
   if (!same_run(old.header(), h, &why)) {
@@ -922,13 +971,16 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, co
   }
   ResultsHeader nh = h;
   nh.created = old.header().created;
-  const std::string tmp = temp_path_for(path);
+  // the old rows copied into a fresh file that replaces the old one only once complete
+  const std::string tmp = io::temp_path_for(path);
   std::error_code ec;
   fs::remove(tmp, ec);
   std::unique_ptr<ResultsWriter> w(new ResultsWriter());
   try {
     w->impl_ = create_file(tmp, nh);
-    w->impl_->path = tmp;
+    w->impl_->path = path;
+    w->impl_->on_disk = tmp;
+    w->impl_->space_fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);
     // the committed rows of the old file, in batches that bound the memory
     const std::uint64_t step = 65536;
     for (std::uint64_t at = 0; at < old.committed(); at += step) {
@@ -938,14 +990,13 @@ std::unique_ptr<ResultsWriter> ResultsWriter::resume(const std::string& path, co
       w->write_trace(tr.point * static_cast<std::uint64_t>(nh.traces) + tr.trial, tr);
     }
   } catch (...) {
-    w->impl_.reset();
-    fs::remove(tmp, ec);
+    w->discard();
     throw;
   }
-  fs::rename(tmp, path, ec);
-  if (ec) throw IoError("cannot replace '" + path + "': " + ec.message());
-  w->impl_->path = path;
-  w->impl_->space_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  w->impl_->lock = std::move(lock);
+  w->impl_->notes = std::move(notes);
+  w->impl_->pending = true;
+  w->place();
   return w;
 }
 
@@ -990,6 +1041,7 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
     h5::write_rows(impl_->committed_set, H5T_NATIVE_UINT64, 0, 1, 1, &total);
     h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), where);
     committed_ = total;
+    place();  // a replacing file takes the old one's place with its first committed batch
   } catch (const IoError& e) {
     impl_->broken = true;
     throw IoError(where + " failed (disk full or unwritable?); the file keeps its " +
@@ -1056,6 +1108,7 @@ void ResultsWriter::finish() {
   if (!impl_ || impl_->broken) throw IoError("results file is closed");
   try {
     write_summaries();
+    impl_->finished = true;
   } catch (const IoError& e) {
     impl_->broken = true;
     throw IoError("writing the summaries of '" + impl_->path + "' failed (disk full or unwritable?); its " +
@@ -1116,15 +1169,16 @@ void ResultsWriter::close() {
   if (!impl_) return;
   if (impl_->space_fd >= 0) ::close(impl_->space_fd);
   impl_->space_fd = -1;
-  if (impl_->broken) {  // HDF5's state is unknown after a failed write: leave the file alone
-    for (Handle& h : impl_->column_sets) h.release();
-    impl_->state_set.release();
-    impl_->undecided_set.release();
-    impl_->input_set.release();
-    impl_->committed_set.release();
-    impl_->trials_group.release();
-    impl_->file.release();
+  if (impl_->broken) {  // the Impl forgets its ids (HDF5's state is unknown)
+    const bool pending = impl_->pending;
+    const std::string tmp = impl_->on_disk;
     impl_.reset();
+    std::error_code ec;
+    if (pending) fs::remove(tmp, ec);  // it never replaced anything: the old file stands
+    return;
+  }
+  if (impl_->pending && committed_ == 0 && !impl_->finished) {  // nothing committed: keep the old
+    discard();
     return;
   }
   impl_->column_sets.clear();
@@ -1139,13 +1193,22 @@ void ResultsWriter::close() {
   const bool have_eoa = H5Fget_eoa(impl_->file, &eoa) >= 0;
   const herr_t st = H5Fclose(impl_->file.get());
   impl_->file.release();  // closed above
-  const std::string path = impl_->path;
-  impl_.reset();
-  if (st < 0) throw IoError("closing '" + path + "': " + h5::error_stack());
+  if (st < 0) {
+    const std::string path = impl_->path;
+    impl_.reset();
+    throw IoError("closing '" + path + "': " + h5::error_stack());
+  }
   if (have_eoa && eoa > 0) {
     std::error_code ec;
-    if (fs::file_size(path, ec) > eoa && !ec) fs::resize_file(path, eoa, ec);
+    if (fs::file_size(impl_->on_disk, ec) > eoa && !ec) fs::resize_file(impl_->on_disk, eoa, ec);
   }
+  try {
+    place();  // a finished replacement with no rows (zero trials)
+  } catch (...) {
+    impl_.reset();
+    throw;
+  }
+  impl_.reset();
 }
 
 // --- reading -----------------------------------------------------------------------------------
@@ -1345,9 +1408,7 @@ void merge_results(const std::string& out, const std::vector<std::string>& shard
     w->finish();
     w->close();
   } catch (...) {
-    w.reset();
-    std::error_code ec;
-    fs::remove(out, ec);
+    w->discard();  // the partial merge (or its temporary: an older output stays)
     throw;
   }
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `mpirun -n 2 spinhop ...` (one shard per rank, rank 0 merges) gives the same trial data as one
-# process.   test_mpi.sh SOURCE_DIR SPINHOP_EXE
+# process.   test_mpi.sh SOURCE_DIR SPINHOP_EXE [MPI_BUILT=ON|OFF]
 set -uo pipefail
 src=${1:?source dir}
 exe=${2:?spinhop executable}
+# without MPI in the build, mpirun would start two independent whole runs: nothing to test
+[ "${3:-ON}" = "ON" ] || { echo "skipped: spinhop built without MPI"; exit 77; }
 command -v mpirun >/dev/null || { echo "skipped: no mpirun"; exit 77; }
 work=$(mktemp -d /tmp/spinhop-mpi-XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -396,6 +397,58 @@ TEST(Cli, OneWriterPerFileAndNoLeftovers) {
   EXPECT_NE(next.output.find("spinhop: note: removed '" + file + ".tmp-999999999'"), std::string::npos) << next.output;
   EXPECT_FALSE(std::filesystem::exists(file + ".tmp-999999999"));
   EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
+}
+
+// SIGINT inside one long batch stops the integrators at once (not at the batch's end), keeps the
+// committed rows and exits 130 with the resume command.
+TEST(Cli, InterruptStopsInsideABatch) {
+  TempDir dir("cancel");
+  const std::string file = dir / "c.h5";
+  const std::string script = "t0=$(date +%s%N); " + std::string(SPINHOP_EXE) +
+                             " recall -n 100 -t 20000 --batch 20000 --sigma 0.1 -q --no-progress -o " + file +
+                             " & p=$!; sleep 1; t1=$(date +%s%N); kill -INT $p; wait $p; echo rc=$?; "
+                             "echo ms=$(( ($(date +%s%N) - t1) / 1000000 ))";
+  const CliResult r = run_cli_shell(script);
+  ASSERT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+  const std::size_t at = r.output.find("ms=");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  EXPECT_LT(std::stol(r.output.substr(at + 3)), 5000) << "the batch (~60 s) ran on after SIGINT: " << r.output;
+  EXPECT_EQ(read_results(file).rows.size(), 0u);  // the cut-short batch is not committed
+}
+
+// Values that would make a run endless or exhaust the machine are refused up front; a trial
+// that still runs out of its step budget is an error, not a hang.
+TEST(Cli, ResourceLimitsAreOneErrorLine) {
+  expect_one_error_line("recall -n 10 -t 5 --dt-max 1e-30", "more than --max-steps");
+  expect_one_error_line("recall -n 10 -t 5 --dx-max 1e-30", "more than --max-steps");
+  expect_one_error_line("recall -n 10 -t 5 --thermal-noise --temperature 1e30", "must be <= 2000 K");
+  expect_one_error_line("recall -n 10 -t 5 --threads 100000", "at most 1024");
+  expect_one_error_line("recall -n 10 -t 5 --max-steps 1.5", "--max-steps");
+  expect_one_error_line("recall -n 10 -t 4 -q --thermal-noise --temperature 2000 --sigma 0.3 --max-steps 30001",
+                        "used its whole step budget");
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  expect_one_error_line("recall -n 10 -t 5 --threads " + std::to_string(hw + 1), "--oversubscribe");
+  EXPECT_EQ(run_cli("recall -n 10 -t 5 -q --oversubscribe --threads " + std::to_string(hw + 1)).code, 0);
+}
+
+// Inputs that would block (a FIFO), never end (/dev/zero) or claim more than they hold are one
+// error line at once: regular files only, read with a size limit, counts bounded by the file.
+TEST(Cli, HostileInputFilesAreRefusedAtOnce) {
+  TempDir dir("hostile");
+  const std::string fifo = dir / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  expect_one_error_line("maxcut -t 2 --graph " + fifo, "not a regular file");
+  expect_one_error_line("maxcut -t 2 --graph /dev/zero", "not a regular file");
+  expect_one_error_line("images -t 2 --image /dev/zero", "not a regular file");
+  expect_one_error_line("run " + fifo, "not a regular file");
+  expect_one_error_line("run --config /dev/zero", "not a regular file");
+  expect_one_error_line("summarize " + fifo, "not a regular file");
+  expect_one_error_line("run --from " + fifo, "not a regular file");
+  { std::ofstream(dir / "huge.txt") << "1000000000 400000000000000000\n1 2 1\n"; }
+  expect_one_error_line("maxcut -t 1 --graph " + dir / "huge.txt", "file ends after 1 of the");
+  expect_one_error_line("maxcut --random-graph 60 --graphs 1000000 --dry-run", "fewer --graphs");
+  expect_one_error_line("maxcut --random-graph 24 --graphs 100000 --dry-run", "fewer --graphs");
 }
 
 // `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results

@@ -85,6 +85,9 @@ class Backend {
   std::deque<Pending> pending_;
 };
 
+// The most CPU worker threads a backend starts (more only with --oversubscribe, never past this).
+constexpr int kMaxThreads = 1024;
+
 struct BackendOptions {
   std::string kind = "auto";  // auto | cpu | cuda | cpu-rows
   int threads = 0;            // CPU worker threads; 0 = all hardware threads

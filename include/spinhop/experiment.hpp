@@ -58,6 +58,7 @@ struct RunControl {
   int device = 0;
   std::vector<int> devices;  // several GPUs in one process
   int threads = 0;
+  bool oversubscribe = false;  // allow more --threads than hardware threads
   std::uint64_t batch = 0;
   std::string output;        // HDF5 results file; empty = none
   bool force = false;        // overwrite an existing output

@@ -38,7 +38,8 @@ struct MaxCut {
   std::vector<std::uint8_t> side;  // one optimal partition; the last node is on side 0
 };
 
-// Exhaustive maximum cut for n <= 24 (ParameterError above).
+// Exhaustive maximum cut for n <= kExactMaxCutNodes (ParameterError above).
+constexpr int kExactMaxCutNodes = 24;
 MaxCut exact_maxcut(const Graph& g);
 
 // Expected cut of a uniformly random partition: each edge is cut with probability 1/2.

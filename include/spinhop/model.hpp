@@ -70,6 +70,8 @@ struct ModelParams {
   double dt_max = std::numeric_limits<double>::quiet_NaN();  // largest step [s]; NaN = the
                                // integrator's (10 ns rk23, 1 ns euler)
   double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
+  // step budget of one trial: a trial that needs more is an error, not a hang (docs/robustness.md)
+  double max_steps = 1e7;
   // Thermal noise and pinning (beyond the paper; off by default)
   bool thermal_noise = false;  // 1D rigid-wall Langevin kicks on every free wall
   double temperature = 300.0;  // [K]

@@ -147,7 +147,7 @@ class MaxCutTask final : public Task {
   // known_optima: optimum cut by graph name (e.g. optima.tsv); exact optima are computed for
   // graphs of at most exact_limit nodes.
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
-             const std::map<std::string, double>& known_optima = {}, int exact_limit = 24);
+             const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes);
   std::string name() const override { return "maxcut"; }
   int neurons() const override { return n_; }
   Scoring scoring() const override { return Scoring::Cut; }

@@ -75,6 +75,15 @@ int run_main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string temp_config;
   try {
+    // CLI11 would open a configuration that is a FIFO (and block) or a device (and read forever)
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      std::string cfg;
+      if (args[i] == "--config" && i + 1 < args.size()) cfg = args[i + 1];
+      if (args[i].rfind("--config=", 0) == 0) cfg = args[i].substr(9);
+      if (!cfg.empty() && std::filesystem::exists(cfg) && !std::filesystem::is_regular_file(cfg)) {
+        throw spinhop::InputError("configuration '" + cfg + "' is not a regular file");
+      }
+    }
     if (!args.empty() && args[0] == "run") {
       for (std::size_t i = 1; i < args.size(); ++i) {
         const bool from = args[i] == "--from" && i + 1 < args.size();
@@ -91,8 +100,11 @@ int run_main(int argc, char** argv) {
         }
       }
       if (args.size() > 1 && args[0] == "run" && !args[1].empty() && args[1][0] != '-') {
-        if (!std::filesystem::is_regular_file(args[1])) {
+        if (!std::filesystem::exists(args[1])) {
           throw spinhop::IoError("config file '" + args[1] + "' does not exist");
+        }
+        if (!std::filesystem::is_regular_file(args[1])) {
+          throw spinhop::InputError("config file '" + args[1] + "' is not a regular file");
         }
         const std::string file = args[1];
         args.erase(args.begin() + 1);

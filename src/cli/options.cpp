@@ -75,7 +75,8 @@ void add_control_options(CLI::App& app, RunControl& r) {
   app.add_option("--device", r.device, "CUDA device ordinal")->group(g)->capture_default_str();
   app.add_option("--devices", r.devices, "several CUDA devices in one process, e.g. 0,1,2,3")
       ->group(g)->delimiter(',');
-  app.add_option("--threads", r.threads, "CPU worker threads (0 = all)")->group(g)->capture_default_str();
+  app.add_option("--threads", r.threads, "CPU worker threads (0 = all; at most the hardware threads)")->group(g)->capture_default_str();
+  app.add_flag("--oversubscribe", r.oversubscribe, "allow more --threads than hardware threads (up to 1024)")->group(g);
   app.add_option("--batch", r.batch, "trials per backend call (0 = backend's choice)")->group(g)->check(kUnsigned64);
   app.add_flag("--quiet,-q", r.quiet, "print nothing but errors")->group(g);
   app.add_flag("--dry-run", r.dry_run, "check the configuration, print the plan and stop")->group(g);

@@ -1,6 +1,8 @@
 #include "run.hpp"
+#include "spinhop/cancel.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -53,7 +55,10 @@ std::string without_token(const std::string& line, const std::string& word) {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+  cancel_request() = 1;  // the integrators stop inside the batch (spinhop/cancel.hpp)
+}
 
 // Values each printed quantity keeps for its quantiles (the median); beyond, a uniform sample.
 constexpr std::size_t kPrintedSummaryKeep = 1 << 16;
@@ -93,7 +98,10 @@ void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& bui
 
 }  // namespace
 
-void request_stop() { g_stop.store(true); }
+void request_stop() {
+  g_stop.store(true);
+  cancel_request() = 1;
+}
 
 void install_stop_handlers() {
   std::signal(SIGINT, on_signal);
@@ -224,6 +232,20 @@ class TerminalSink final : public ResultSink {
   double device_updates_ = 0;
 };
 
+// More workers than hardware threads only slow a run, and a typo (100000) would exhaust the
+// machine's process ids before anything else fails.
+void check_threads(const RunControl& ctl) {
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  if (ctl.threads > kMaxThreads) {
+    throw ParameterError("invalid --threads " + std::to_string(ctl.threads) + ": at most " +
+                         std::to_string(kMaxThreads));
+  }
+  if (ctl.threads > static_cast<int>(hw) && !ctl.oversubscribe) {
+    throw ParameterError("--threads " + std::to_string(ctl.threads) + " is more than the " + std::to_string(hw) +
+                         " hardware threads of this machine (add --oversubscribe if that is meant)");
+  }
+}
+
 int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line) {
   absolutize_paths(config);
   const Experiment exp(config);  // validates everything before any file is touched
@@ -235,6 +257,7 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
   if (ctl.resume && ctl.force) throw ParameterError("--resume and --force exclude each other");
   const ExperimentConfig& c = exp.config();
   const Precision precision = parse_precision(c.precision);
+  check_threads(ctl);
   auto backend = make_backend(BackendOptions{ctl.backend, ctl.threads, ctl.device, ctl.devices});
   // bad trace axon lists are rejected here, before anything is written
   const ResultsHeader header =

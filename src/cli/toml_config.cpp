@@ -1,6 +1,7 @@
 // TOML configuration files of `spinhop run`, read with toml++ (a TOML 1.0 parser) and handed to
 // CLI11 as config items, so the command line still overrides the file.
 #include "toml_config.hpp"
+#include "io/input_file.hpp"
 
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 1
@@ -106,7 +107,7 @@ void check_type(const std::string& key, const toml::node& n, Want want) {
 }  // namespace
 
 std::vector<CLI::ConfigItem> TomlRunConfig::from_config(std::istream& input) const {
-  std::string text((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
+  std::string text = io::read_bounded(input, io::kMaxConfigBytes, "configuration");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark
   toml::table root;
   try {

@@ -1,4 +1,5 @@
 #include "spinhop/graph.hpp"
+#include "io/input_file.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -16,13 +17,11 @@
 namespace spinhop {
 namespace {
 
-constexpr int kMaxExactNodes = 24;
+constexpr int kMaxExactNodes = kExactMaxCutNodes;
 
-std::ifstream open_input(const std::string& path) {
-  if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not a file");
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
-  return in;
+// The whole file, checked (regular, bounded size) before a byte is parsed.
+std::istringstream open_input(const std::string& path, std::uint64_t max_bytes, const char* what) {
+  return std::istringstream(io::read_input_file(path, max_bytes, what));
 }
 
 std::vector<std::string> split_whitespace(const std::string& line) {
@@ -184,7 +183,7 @@ std::vector<std::string> split_tabs(const std::string& line) {
 }
 
 Tsv read_tsv(const std::string& path, const LineError& fail) {
-  std::ifstream in = open_input(path);
+  std::istringstream in = open_input(path, io::kMaxTableBytes, "table");
   Tsv tsv;
   int line = 0;
   for (std::string text; std::getline(in, text);) {
@@ -229,14 +228,17 @@ double Graph::total_weight() const {
 }
 
 Graph read_rudy(const std::string& path) {
-  std::ifstream in = open_input(path);
+  std::istringstream in = open_input(path, io::kMaxGraphBytes, "graph");
+  const std::size_t bytes = in.str().size();
   const LineError fail(path);
   Graph g;
   g.name = std::filesystem::path(path).filename().string();
   int line = 0;
   long long m = 0;
   read_rudy_header(in, fail, &line, &g.n, &m);
-  g.edges.reserve(static_cast<std::size_t>(m));
+  // an edge line has at least 6 bytes ("1 2 1\n"): a header claiming more edges than the file
+  // can hold reserves no more than the file can fill (the count is checked at the end)
+  g.edges.reserve(static_cast<std::size_t>(std::min<long long>(m, static_cast<long long>(bytes / 6 + 1))));
   std::unordered_map<std::uint64_t, int> first_line;  // edge (i, j), i < j -> line it appeared on
   std::string text;
   while (std::getline(in, text)) {

@@ -1,4 +1,5 @@
 #include "spinhop/pbm.hpp"
+#include "io/input_file.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -38,12 +39,7 @@ std::string shown(const std::string& s) {
 }
 
 std::string read_file_bytes(const std::string& path) {
-  if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not a PBM file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InputError(path + ": read failed");
-  return bytes;
+  return io::read_input_file(path, io::kMaxImageBytes, "PBM image");
 }
 
 // Walks the file's bytes and counts lines, so that every error can say where it is.

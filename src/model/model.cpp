@@ -90,6 +90,25 @@ void ModelParams::validate() const {
   if (!(v_tol >= 0.0) || !std::isfinite(v_tol))
     reject("v_tol", "--v-tol", v_tol, "must be >= 0 m/s");
   require_positive("temperature", "--temperature", temperature, "K");
+  // far above any magnet's Curie temperature the kicks have no physical meaning and make every
+  // step jump the walls across their tracks
+  if (temperature > 2000.0) reject("temperature", "--temperature", temperature, "must be <= 2000 K");
+  if (!(max_steps >= 100 && max_steps <= 1e12 && max_steps == std::floor(max_steps)))
+    reject("max_steps", "--max-steps", max_steps, "must be a whole number in [100, 1e12]");
+  // limits that make every trial endless are refused before the first step: the time line
+  // needs at least t_max / dt_max steps, a wall crossing its track Len / dx_max
+  if (t_max / step_dt_max() > max_steps) {
+    std::ostringstream why;
+    why << "with t_max = " << t_max << " s a trial could need " << t_max / step_dt_max()
+        << " steps, more than --max-steps " << max_steps;
+    reject("dt_max", "--dt-max", step_dt_max(), why.str());
+  }
+  if (length / step_dx_max() > max_steps) {
+    std::ostringstream why;
+    why << "a wall crossing its track would take " << length / step_dx_max()
+        << " steps, more than --max-steps " << max_steps;
+    reject("dx_max", "--dx-max", step_dx_max(), why.str());
+  }
   require_positive("damping", "--damping", damping, "");
   require_positive("wall width", "--wall-width", wall_width, "m");
   require_positive("gyromagnetic ratio", "--gyromagnetic", gyromagnetic, "rad/(s T)");

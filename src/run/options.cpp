@@ -62,6 +62,7 @@ std::vector<OptionSpec> option_table(ExperimentConfig& c) {
       {"dx-max", "", "limit on the fastest wall's displacement per step [m] (default: 10 nm rk23, 2 nm euler)", tl, &m.dx_max, all, "m", "dx-max", {}},
       {"dt-max", "", "largest integrator step [s] (default: 10 ns rk23, 1 ns euler)", tl, &m.dt_max, all, "s", "dt-max", {}},
       {"v-tol", "", "walls slower than this count as stopped [m/s]", tl, &m.v_tol, all, "m/s", "v-tol", {}},
+      {"max-steps", "", "step budget of one trial: more is an error (a step limit or noise that would never end)", tl, &m.max_steps, all, "1", "max-steps", {}},
       {"read-hi", "", "read-out: bit 1 when x >= read_hi Len [-]", tl, &m.read_hi, all, "1", "read-hi", {}},
       {"read-lo", "", "read-out: bit 0 when x <= read_lo Len [-]", tl, &m.read_lo, all, "1", "read-lo", {}},
       {"thermal-noise", "", "Langevin kicks sqrt(2 D dt) on free walls, D = gamma Delta kT/(2 alpha M_SAT A)", noise, &m.thermal_noise, all, "", "", {}},

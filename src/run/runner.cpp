@@ -3,9 +3,12 @@
 #include <thread>
 
 #include "run/worker_pool.hpp"
+#include "spinhop/cancel.hpp"
+#include "spinhop/errors.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <utility>
 
@@ -29,6 +32,7 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   s.integ.dt_max = m.step_dt_max();
   s.integ.v_tol = m.v_tol;
   s.integ.t_max = m.t_max;
+  s.integ.max_steps = m.max_steps;
   s.integ.stationary_load = m.load_mode == LoadMode::Stationary ? 1 : 0;
   s.integ.t_load = s.integ.stationary_load ? m.t_max : m.charge_up_time();
   s.integ.diffusion = m.diffusion();
@@ -39,6 +43,11 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   s.trial_base = trial_base;
   s.per_device = (force_per_device || sigma.devices_varied()) ? 1 : 0;
   return s;
+}
+
+volatile std::sig_atomic_t& cancel_request() {
+  static volatile std::sig_atomic_t flag = 0;
+  return flag;
 }
 
 namespace {
@@ -108,6 +117,21 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
     const auto [first, count] = in_flight.front();
     in_flight.pop_front();
     backend.collect(sb.outcome);
+    // a stop request ended the batch's trials early: they are dropped, not committed
+    if (cancel_requested()) throw Interrupted("stopped inside a batch");
+    for (std::uint64_t k = 0; k < count; ++k) {
+      const NetworkOutcome& o = sb.outcome.trials[k];
+      if (!o.converged && o.t_solution < spec.integ.t_max && static_cast<double>(o.steps) >= spec.integ.max_steps) {
+        char why[320];
+        std::snprintf(why, sizeof why,
+                      "trial %llu of point %llu used its whole step budget (--max-steps %.0f) by t = %g s "
+                      "of t_max = %g s: the step limits (--dt-max, --dx-max) or the noise (--temperature) "
+                      "make it endless; raise --max-steps if that many steps are meant",
+                      static_cast<unsigned long long>(first + k * stride), static_cast<unsigned long long>(point),
+                      spec.integ.max_steps, o.t_solution, spec.integ.t_max);
+        throw ParameterError(why);
+      }
+    }
     sb.first = first;
     sb.records.resize(count);
     sb.inputs.assign(count * static_cast<std::size_t>(sb.outcome.words), 0);

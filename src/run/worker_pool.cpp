@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "spinhop/backend.hpp"
 #include "spinhop/errors.hpp"
 
 namespace spinhop {
@@ -12,6 +13,9 @@ int worker_threads(int requested) {
     throw ParameterError("invalid --threads = " + std::to_string(requested) + ": must be >= 0 (0 = all)");
   }
   if (requested == 0) return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (requested > kMaxThreads) {
+    throw ParameterError("invalid --threads = " + std::to_string(requested) + ": at most " + std::to_string(kMaxThreads));
+  }
   return requested;
 }
 

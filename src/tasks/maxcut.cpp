@@ -1,5 +1,6 @@
 // Max-cut (Fig. 7, Table II): one neuron per node, the graph mapped onto the synapse voltages,
 // every soma loaded OFF; the cut scored against the exact or a known optimum.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -107,6 +108,23 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
   }
   if (!(c.target > 0.0 && c.target <= 1.0)) {
     throw ParameterError("invalid --target " + std::to_string(c.target) + ": must be in (0, 1]");
+  }
+  if (c.random_graph > 0) {
+    // the graphs and their exact references are built before the first trial: bound both
+    const double n = c.random_graph;
+    const double bytes = c.graph_count * 0.5 * n * (n - 1) * std::clamp(c.density, 0.0, 1.0) * sizeof(Edge);
+    if (bytes > 4.0 * (1ull << 30)) {
+      throw ParameterError("--graphs " + std::to_string(c.graph_count) + " random graphs of " +
+                           std::to_string(c.random_graph) + " nodes need about " +
+                           std::to_string(static_cast<long long>(bytes / (1 << 20))) +
+                           " MiB of edges (at most 4 GiB): fewer --graphs");
+    }
+    const double exact_work = c.random_graph <= kExactMaxCutNodes ? c.graph_count * std::ldexp(1.0, c.random_graph - 1) : 0.0;
+    if (exact_work > std::ldexp(1.0, 36)) {
+      throw ParameterError("--graphs " + std::to_string(c.graph_count) + " exact references of " +
+                           std::to_string(c.random_graph) + "-node graphs (2^" + std::to_string(c.random_graph - 1) +
+                           " cuts each) would take hours before the first trial: fewer --graphs");
+    }
   }
   std::vector<Graph> graphs;
   std::map<std::string, double> optima;

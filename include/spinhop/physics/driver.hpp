@@ -108,8 +108,11 @@ struct StepNoise {
   double kick_scale;  // [m]
 };
 
+// `cancel` (host code only; nullptr on a GPU): when it reads non-zero the trial ends where it is,
+// within 64 steps, and its outcome means nothing (the caller drops it).
 template <class Net>
-SPINHOP_HD NetworkOutcome integrate_trial(Net& net, const IntegratorConsts& c) {
+SPINHOP_HD NetworkOutcome integrate_trial(Net& net, const IntegratorConsts& c,
+                                          const volatile int* cancel = nullptr) {
   using Real = typename Net::RealType;
   using Row = NeuronState<Real>;
   const Scheme sc = scheme_of(c.scheme_id());
@@ -121,6 +124,11 @@ SPINHOP_HD NetworkOutcome integrate_trial(Net& net, const IntegratorConsts& c) {
   net.solve_nodes(true, 0);
   net.observe(tl);
   for (;;) {
+    if (cancel != nullptr && (tl.steps & 63) == 0 && *cancel != 0) {
+      out.t_solution = tl.t;
+      out.converged = 0;
+      break;
+    }
     const Scan scan = net.scan();
     const StepDecision decision = decide_step(c, tl, scan.vmax);
     if (decision == StepDecision::Converged) {

@@ -72,6 +72,7 @@ struct IntegratorConsts {
   double v_tol;    // slower walls count as stationary [m/s]
   double t_load;   // input switch-off time (fixed mode) [s]
   double t_max;    // give-up time [s]
+  double max_steps = 1e7;  // step budget of the trial: reaching it ends it (the runner reports it)
   int stationary_load;  // 1: switch the inputs off once no wall moves
   double diffusion;     // thermal diffusion constant of a wall, 0 = no noise [m^2/s]
   double i_depin;       // depinning current, 0 = none [A]
@@ -104,7 +105,7 @@ SPINHOP_HD StepDecision decide_step(const IntegratorConsts& c, const TimeLine& t
     if (tl.phase == kRelaxing) return StepDecision::Converged;
     if (c.stationary_load) return StepDecision::SwitchOff;
   }
-  if (tl.t >= c.t_max) return StepDecision::TimedOut;
+  if (tl.t >= c.t_max || static_cast<double>(tl.steps) >= c.max_steps) return StepDecision::TimedOut;
   return StepDecision::Advance;
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "backends/cpu/cpu_network.hpp"
+#include "spinhop/cancel.hpp"
 #include "spinhop/backend.hpp"
 #include "spinhop/errors.hpp"
 #include "run/worker_pool.hpp"
@@ -61,6 +62,7 @@ class CpuBackend final : public Backend {
   void run_with(std::vector<CpuNetwork<Real>>& nets, const PointSpec& spec, std::uint64_t first,
                 std::uint64_t count, std::uint64_t stride, BatchOutcome& out) {
     pool_.parallel_for(count, [&](int worker, std::uint64_t k) {
+      if (cancel_requested()) return;  // the batch is dropped: its remaining trials are skipped
       CpuNetwork<Real>& net = nets[static_cast<std::size_t>(worker)];
       net.build(spec, first + k * stride);
       const std::size_t off = static_cast<std::size_t>(k) * out.words;

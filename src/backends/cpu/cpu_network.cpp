@@ -1,4 +1,5 @@
 #include "backends/cpu/cpu_network.hpp"
+#include "spinhop/cancel.hpp"
 
 #include <algorithm>
 
@@ -629,10 +630,10 @@ NetworkOutcome CpuNetwork<Real>::integrate(const PointSpec& spec, std::uint64_t*
                                            std::uint64_t* undecided_words) {
   const bool extras = spec.integ.extras();
   NetworkOutcome out;
-  auto run = [&](auto policy) { out = integrate_trial(policy, spec.integ); };
+  auto run = [&](auto policy) { out = integrate_trial(policy, spec.integ, &cancel_request()); };
   if (collapse_ && collapsible(spec)) {
     Columns<false, false, true> policy(*this, spec);
-    out = integrate_trial(policy, spec.integ);
+    out = integrate_trial(policy, spec.integ, &cancel_request());
     policy.expand();  // the somas into the per-device positions for the read-out
   } else if (per_device_) {
     if (extras) {

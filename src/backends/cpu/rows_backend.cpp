@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "run/worker_pool.hpp"
+#include "spinhop/cancel.hpp"
 #include "spinhop/backend.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/physics/rows.hpp"
@@ -66,7 +67,7 @@ NetworkOutcome run_rows(const PointSpec& spec, std::uint64_t local, RowsWorkspac
   HostRows<Real> ex{n, ws.vars.data()};
   RowsNetwork<Real, HostRows<Real>, Varied, Extras, Collapsed> net(ex, spec, st);
   net.build(local);
-  NetworkOutcome out = integrate_trial(net, spec.integ);
+  NetworkOutcome out = integrate_trial(net, spec.integ, &cancel_request());
   const int words = words_for(n);
   for (int k = 0; k < words; ++k) state[k] = undecided[k] = 0;
   net.read_out(state, undecided);
@@ -106,6 +107,7 @@ class RowsBackend final : public Backend {
            BatchOutcome& out, std::uint64_t stride) override {
     out.resize(spec.task.n, count);
     pool_.parallel_for(count, [&](int worker, std::uint64_t k) {
+      if (cancel_requested()) return;  // the batch is dropped: its remaining trials are skipped
       const std::size_t off = static_cast<std::size_t>(k) * out.words;
       const std::uint64_t local = first + k * stride;
       out.trials[k] =

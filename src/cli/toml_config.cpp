@@ -20,6 +20,68 @@ namespace spinhop::cli {
 
 namespace {
 
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable on some non-ASCII characters where it
+// skips whitespace (outside strings, and after a line-ending backslash in a multi-line string;
+// marzer/tomlplusplus #190, #295): undefined behaviour on a malformed file. TOML allows
+// non-ASCII only inside strings and comments, so anything else is refused here, before parsing.
+void refuse_stray_non_ascii(const std::string& text) {
+  int line = 1;
+  auto fail = [&](const char* where) {
+    throw InputError("configuration file line " + std::to_string(line) + ": a non-ASCII character " + where);
+  };
+  const std::size_t n = text.size();
+  auto at = [&](std::size_t k) { return k < n ? text[k] : '\0'; };
+  char prev = '\n';  // the last character that is not a space or tab
+  for (std::size_t k = 0; k < n; ++k) {
+    const char ch = text[k];
+    // a quote opens a string only where TOML has a value or a key (after '=', '[', ',', '{',
+    // '.' or at a line's start): elsewhere toml++ does not read one, and neither does this scan
+    const bool opens = prev == '=' || prev == '[' || prev == ',' || prev == '{' || prev == '.' || prev == '\n';
+    if (ch != ' ' && ch != '\t') prev = ch;
+    if (ch == '\n') {
+      ++line;
+    } else if (ch == '#') {  // comment: anything to the end of the line
+      while (k + 1 < n && text[k + 1] != '\n') ++k;
+    } else if ((ch == '"' || ch == '\'') && opens) {
+      const bool multi = at(k + 1) == ch && at(k + 2) == ch;
+      k += multi ? 3 : 1;
+      for (; k < n; ++k) {
+        const char c = text[k];
+        if (c == '\n') {
+          ++line;
+          if (!multi) break;  // an unterminated string: toml++ reports it
+        } else if (c == '\\' && ch == '"') {
+          // after a backslash in a multi-line string toml++ 3.3 tests the next character, the
+          // whitespace after it and, past a line break, the first character of the next line
+          // for whitespace: none of them may be non-ASCII
+          auto space = [&](std::size_t j) { return j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r'); };
+          auto high = [&](std::size_t j) { return j < n && static_cast<unsigned char>(text[j]) >= 0x80; };
+          if (multi && high(k + 1)) fail("right after a backslash in a multi-line string");
+          if (multi && (space(k + 1) || at(k + 1) == '\n')) {
+            std::size_t j = k + 1;
+            while (space(j)) ++j;
+            if (high(j)) fail("after a line-ending backslash");
+            while (space(j) || (j < n && text[j] == '\n')) {
+              if (text[j] == '\n') ++line;
+              ++j;
+            }
+            if (high(j)) fail("right after a line-ending backslash");
+            k = j - 1;
+          } else {
+            ++k;  // the escaped character
+          }
+        } else if (c == ch && (!multi || (at(k + 1) == ch && at(k + 2) == ch))) {
+          if (multi) k += 2;
+          break;
+        }
+      }
+      prev = ch;  // a string ends like a value
+    } else if (static_cast<unsigned char>(ch) >= 0x80) {
+      fail("outside a string or a comment");
+    }
+  }
+}
+
 // What TOML type an option of the option table wants (control options, not in the table, take
 // any scalar and are converted by CLI11).
 enum class Want { Any, Bool, Number, Integer, Unsigned, Text, TextList };
@@ -109,6 +171,7 @@ void check_type(const std::string& key, const toml::node& n, Want want) {
 std::vector<CLI::ConfigItem> TomlRunConfig::from_config(std::istream& input) const {
   std::string text = io::read_bounded(input, io::kMaxConfigBytes, "configuration");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark
+  refuse_stray_non_ascii(text);
   toml::table root;
   try {
     root = toml::parse(text);

@@ -110,10 +110,33 @@ void write_scalar(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, 
 
 }  // namespace
 
+thread_local bool g_legacy_strings = false;
+
+LegacyStrings::LegacyStrings(bool allow) : previous_(g_legacy_strings) { g_legacy_strings = allow; }
+LegacyStrings::~LegacyStrings() { g_legacy_strings = previous_; }
+
+namespace {
+
+// A fixed-length UTF-8 string type of `size` bytes (at least 1), NUL-padded.
+Handle fixed_string_type(std::size_t size) {
+  Handle t = type_handle(H5Tcopy(H5T_C_S1), "string type");
+  check_status(H5Tset_size(t, std::max<std::size_t>(size, 1)), "string type");
+  check_status(H5Tset_strpad(t, H5T_STR_NULLPAD), "string type");
+  check_status(H5Tset_cset(t, H5T_CSET_UTF8), "string type");
+  return t;
+}
+
+// The most bytes one string attribute may claim (a configuration is a few kB): a crafted size
+// must not size an allocation.
+constexpr std::size_t kMaxStringAttrBytes = 16u << 20;
+
+}  // namespace
+
 void write_attr(hid_t obj, const char* name, const std::string& value) {
-  Handle t = string_type();
-  const char* p = value.c_str();
-  write_scalar(obj, name, t, t, &p);
+  Handle t = fixed_string_type(value.size());
+  std::vector<char> buf(std::max<std::size_t>(value.size(), 1), '\0');
+  std::copy(value.begin(), value.end(), buf.begin());
+  write_scalar(obj, name, t, t, buf.data());
 }
 
 void write_attr(hid_t obj, const char* name, std::int64_t value) {
@@ -129,14 +152,16 @@ void write_attr(hid_t obj, const char* name, double value) {
 }
 
 void write_attr(hid_t obj, const char* name, const std::vector<std::string>& values) {
-  Handle t = string_type();
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Handle t = fixed_string_type(width);
   const hsize_t n = values.size();
   Handle space = space_handle(H5Screate_simple(1, &n, nullptr), name);
   Handle a = attr_handle(H5Acreate2(obj, name, t, space, H5P_DEFAULT, H5P_DEFAULT),
                          std::string("attribute ") + name);
-  std::vector<const char*> p;
-  for (const auto& v : values) p.push_back(v.c_str());
-  if (n > 0) check_status(H5Awrite(a, t, p.data()), std::string("attribute ") + name);
+  std::vector<char> buf(values.size() * width, '\0');
+  for (std::size_t k = 0; k < values.size(); ++k) std::copy(values[k].begin(), values[k].end(), buf.begin() + k * width);
+  if (n > 0) check_status(H5Awrite(a, t, buf.data()), std::string("attribute ") + name);
 }
 
 bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
@@ -170,14 +195,46 @@ Handle checked_attr(hid_t obj, const char* name, H5T_class_t cls, bool scalar) {
 
 }  // namespace
 
+namespace {
+
+// The strings of a checked string attribute of `count` values: fixed-length ones read into a
+// buffer sized by the type (bounded), variable-length ones only where LegacyStrings allows.
+std::vector<std::string> read_strings(hid_t a, const char* name, std::size_t count) {
+  const std::string what = std::string("attribute ") + name;
+  Handle ftype = type_handle(H5Aget_type(a), what);
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(ftype) > 0) {
+    if (!g_legacy_strings) {
+      throw InputError(what + " is a variable-length string (this format stores fixed-length strings)");
+    }
+    std::vector<char*> p(count, nullptr);
+    Handle t = string_type();
+    if (count > 0) check_status(H5Aread(a, t, p.data()), what);
+    for (char* c : p) {
+      out.emplace_back(c ? c : "");
+      H5free_memory(c);
+    }
+    return out;
+  }
+  const std::size_t width = H5Tget_size(ftype);
+  if (width == 0 || width > kMaxStringAttrBytes || count > kMaxStringAttrBytes / width) {
+    throw InputError(what + " claims " + std::to_string(count) + " strings of " + std::to_string(width) + " bytes");
+  }
+  Handle t = fixed_string_type(width);
+  std::vector<char> buf(count * width, '\0');
+  if (count > 0) check_status(H5Aread(a, t, buf.data()), what);
+  for (std::size_t k = 0; k < count; ++k) {
+    const char* p = buf.data() + k * width;
+    out.emplace_back(p, static_cast<std::size_t>(std::find(p, p + width, '\0') - p));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string read_string_attr(hid_t obj, const char* name) {
   Handle a = checked_attr(obj, name, H5T_STRING, true);
-  Handle t = string_type();
-  char* p = nullptr;
-  check_status(H5Aread(a, t, &p), std::string("attribute ") + name);
-  std::string s = p ? p : "";
-  H5free_memory(p);
-  return s;
+  return read_strings(a, name, 1).front();
 }
 
 std::int64_t read_int_attr(hid_t obj, const char* name) {
@@ -205,15 +262,7 @@ std::vector<std::string> read_strings_attr(hid_t obj, const char* name) {
   Handle a = checked_attr(obj, name, H5T_STRING, false);
   Handle space = space_handle(H5Aget_space(a), name);
   const hssize_t n = H5Sget_simple_extent_npoints(space);
-  std::vector<char*> p(static_cast<std::size_t>(n > 0 ? n : 0), nullptr);
-  Handle t = string_type();
-  if (n > 0) check_status(H5Aread(a, t, p.data()), std::string("attribute ") + name);
-  std::vector<std::string> out;
-  for (char* c : p) {
-    out.emplace_back(c ? c : "");
-    H5free_memory(c);
-  }
-  return out;
+  return read_strings(a, name, static_cast<std::size_t>(n > 0 ? n : 0));
 }
 
 Handle create_extendible(hid_t loc, const char* name, hid_t file_type, int width,

@@ -65,7 +65,20 @@ Handle type_handle(hid_t id, const std::string& what);
 Handle plist_handle(hid_t id, const std::string& what);
 Handle attr_handle(hid_t id, const std::string& what);
 
-// Attributes on any object.
+// Attributes on any object. Strings are written fixed-length (UTF-8, NUL-padded): a
+// variable-length string lives in HDF5's global heap, whose corruption libhdf5 1.10 does not
+// detect (a damaged length there makes it copy gigabytes), so the readers take variable-length
+// strings only while a LegacyStrings guard allows them (format-2 files wrote them).
+class LegacyStrings {
+ public:
+  explicit LegacyStrings(bool allow);
+  ~LegacyStrings();
+  LegacyStrings(const LegacyStrings&) = delete;
+  LegacyStrings& operator=(const LegacyStrings&) = delete;
+
+ private:
+  bool previous_;
+};
 void write_attr(hid_t obj, const char* name, const std::string& value);
 void write_attr(hid_t obj, const char* name, std::int64_t value);
 void write_attr(hid_t obj, const char* name, std::uint64_t value);

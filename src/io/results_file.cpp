@@ -280,20 +280,25 @@ Handle open_for_reading(const std::string& path) {
     id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
   }
   Handle f = h5::file_handle(id, "opening '" + path + "'");
-  if (!h5::has_attr(f, "file_type") || h5::read_string_attr(f, "file_type") != kResultsFileType) {
-    throw InputError("'" + path + "' is an HDF5 file but not a spinhop results file (no file_type = " +
-                     std::string(kResultsFileType) + ")");
-  }
+  const auto not_ours = [&] {
+    return InputError("'" + path + "' is an HDF5 file but not a spinhop results file (no file_type = " +
+                      std::string(kResultsFileType) + ")");
+  };
+  // the version first (a number): it says how the strings are stored
+  if (!h5::has_attr(f, "format_version") || !h5::has_attr(f, "file_type")) throw not_ours();
   const std::int64_t version = h5::read_int_attr(f, "format_version");
   if (version < kResultsOldestFormatVersion || version > kResultsFormatVersion) {
     throw InputError("'" + path + "' has results format version " + std::to_string(version) +
                      "; this spinhop reads versions " + std::to_string(kResultsOldestFormatVersion) +
                      " to " + std::to_string(kResultsFormatVersion));
   }
+  const h5::LegacyStrings legacy(version < 3);
+  if (h5::read_string_attr(f, "file_type") != kResultsFileType) throw not_ours();
   return f;
 }
 
 ResultsHeader read_header(hid_t f) {
+  const h5::LegacyStrings legacy(h5::read_int_attr(f, "format_version") < 3);  // format 2: variable-length
   ResultsHeader h;
   h.spinhop_version = h5::read_string_attr(f, "spinhop_version");
   h.git_sha = h5::read_string_attr(f, "git_sha");

@@ -114,7 +114,8 @@ void run_point(Backend& backend, const Task& task, const ModelParams& model,
       in_flight.emplace_back(first_trial, count);
       next += count;
     }
-    const auto [first, count] = in_flight.front();
+    // plain variables, not a structured binding: C++17 lambdas cannot capture one (clang)
+    const std::uint64_t first = in_flight.front().first, count = in_flight.front().second;
     in_flight.pop_front();
     backend.collect(sb.outcome);
     // a stop request ended the batch's trials early: they are dropped, not committed

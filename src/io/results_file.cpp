@@ -711,25 +711,33 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   h5::write_attr(im->trials_group, "description",
                  std::string("one row per trial, in the order the run finished them; only the "
                              "first `committed` rows are complete"));
+  // Uncompressed chunks, sized to the run: a batch rewrites the last, partly filled chunk in
+  // place. (A compressed chunk is reallocated at every rewrite, and a SWMR writer never reuses
+  // the old space: with small batches a file grew to hundreds of times its data.) The run's
+  // rows are split into equal chunks of at most kChunkRows, so the unfilled end is small.
+  const std::uint64_t shards = std::max<std::uint64_t>(h.shard_count, 1);
+  const std::uint64_t rows = std::max<std::uint64_t>((h.points * h.trials_per_point + shards - 1) / shards, 1);
+  const std::uint64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+  const std::size_t chunk_rows = static_cast<std::size_t>((rows + chunks - 1) / chunks);
   for (const Column& c : columns()) {
     if (!in_scope(c.scope, h.task)) {
       im->column_sets.emplace_back();  // keeps the index; nothing written
       continue;
     }
-    Handle d = h5::create_extendible(im->trials_group, c.name, c.file_type, 1, kChunkRows, true);
+    Handle d = h5::create_extendible(im->trials_group, c.name, c.file_type, 1, chunk_rows, false);
     describe(d, c.unit, c.description);
     im->column_sets.push_back(std::move(d));
   }
   im->state_set = h5::create_extendible(im->trials_group, "state", H5T_STD_U64LE, h.words,
-                                        kChunkRows, false, true);
+                                        chunk_rows, false, true);
   describe(im->state_set, "bits",
            "final read-out, bit-packed: bit j of word j/64 (little-endian bit order) = soma j "
            "read as 1 (x >= read_hi Len)");
   im->undecided_set = h5::create_extendible(im->trials_group, "undecided_bits", H5T_STD_U64LE,
-                                            h.words, kChunkRows, true, true);
+                                            h.words, chunk_rows, false, true);
   describe(im->undecided_set, "bits", "bit j set = soma j undecided (between the read-out thresholds)");
   im->input_set = h5::create_extendible(im->trials_group, "input", H5T_STD_U64LE, h.words,
-                                        kChunkRows, true, true);
+                                        chunk_rows, false, true);
   describe(im->input_set, "bits", "the input loaded while charging: bit j set = neuron j held at +V_C");
   im->committed_set = h5::create_fixed(im->trials_group, "committed", H5T_STD_U64LE, 1, 1);
   describe(im->committed_set, "1", "number of complete rows in every /trials dataset");

@@ -68,8 +68,10 @@ class ResultsWriter {
  public:
   // New file (IoError if it exists and !force, is not a regular file, is being written by
   // another process, or cannot be created). Every writer holds `<path>.lock` while it lives.
+  // `whole`: the file takes its place at `path` only once closed after finish() (a merge:
+  // never a partial output).
   static std::unique_ptr<ResultsWriter> create(const std::string& path, const ResultsHeader& h,
-                                               bool force);
+                                               bool force, bool whole = false);
   // Reopen a file for --resume: checks it is a spinhop results file of the same run (same
   // result-defining config, seed and shard), rewrites its committed rows into a fresh file and
   // continues from there.

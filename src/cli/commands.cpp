@@ -215,6 +215,7 @@ void register_commands(CLI::App& app, const std::string& command_line) {
     sub->add_option("shards", *inputs, "shard results files (every shard of the run)")->required();
     sub->add_flag("--force", *force, "overwrite OUT.h5");
     sub->callback([out, inputs, force] {
+      install_stop_handlers();  // Ctrl-C: a message, and no partial output
       merge_results(*out, *inputs, *force);
       std::printf("merged %zu shards into %s\n", inputs->size(), out->c_str());
     });

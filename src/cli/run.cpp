@@ -247,6 +247,11 @@ void check_threads(const RunControl& ctl) {
 }
 
 int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line) {
+  // from the start: a Ctrl-C while the experiment is built (graphs, exact references) stops
+  // the run before its first trial, with the message, instead of killing it
+  g_stop.store(false);
+  cancel_request() = 0;
+  install_stop_handlers();
   absolutize_paths(config);
   const Experiment exp(config);  // validates everything before any file is touched
   const Shard shard = parse_shard(ctl.shard);
@@ -313,7 +318,6 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
     std::fflush(stdout);
   }
 
-  install_stop_handlers();
   int stop_after = -1;  // test hook: behave as if interrupted after this many batches
   if (const char* env = std::getenv("SPINHOP_TEST_STOP_AFTER_BATCHES")) stop_after = std::atoi(env);
   Progress progress(run_total - done_before, exp.points(), talk && ctl.progress);

@@ -31,6 +31,7 @@
 #include <set>
 
 #include "io/file_guard.hpp"
+#include "spinhop/cancel.hpp"
 #include "io/h5.hpp"
 #include "spinhop/errors.hpp"
 
@@ -602,6 +603,7 @@ struct ResultsWriter::Impl {
   std::string path;      // the results file, as the user named it
   std::string on_disk;   // where it is now: `path`, or its temporary until it replaces `path`
   bool pending = false;  // on_disk is a temporary that replaces `path` at the first commit
+  bool whole = false;    // ... or only once finished and closed
   bool finished = false;
   ResultsHeader header;
   int space_fd = -1;     // the same file, for reserving disk space before each batch
@@ -897,7 +899,7 @@ bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) 
 }  // namespace
 
 std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
-                                                     const ResultsHeader& h, bool force) {
+                                                     const ResultsHeader& h, bool force, bool whole) {
   if (path.empty()) throw IoError("the output path is empty (--output)");
   std::error_code probe;
   if (fs::is_directory(path, probe)) {
@@ -937,7 +939,8 @@ std::unique_ptr<ResultsWriter> ResultsWriter::create(const std::string& path,
   w->impl_->on_disk = tmp;
   w->impl_->space_fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);
   w->impl_->pending = true;
-  if (!fs::exists(path, probe)) w->place();
+  w->impl_->whole = whole;
+  if (!whole && !fs::exists(path, probe)) w->place();
   return w;
 }
 
@@ -1054,7 +1057,7 @@ void ResultsWriter::append(const std::vector<TrialRow>& rows) {
     h5::write_rows(impl_->committed_set, H5T_NATIVE_UINT64, 0, 1, 1, &total);
     h5::check_status(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), where);
     committed_ = total;
-    place();  // a replacing file takes the old one's place with its first committed batch
+    if (!impl_->whole) place();  // a replacing file takes the old one's place with its first batch
   } catch (const IoError& e) {
     impl_->broken = true;
     throw IoError(where + " failed (disk full or unwritable?); the file keeps its " +
@@ -1190,7 +1193,7 @@ void ResultsWriter::close() {
     if (pending) fs::remove(tmp, ec);  // it never replaced anything: the old file stands
     return;
   }
-  if (impl_->pending && committed_ == 0 && !impl_->finished) {  // nothing committed: keep the old
+  if (impl_->pending && !impl_->finished && (committed_ == 0 || impl_->whole)) {  // keep the old
     discard();
     return;
   }
@@ -1385,7 +1388,7 @@ void merge_results(const std::string& out, const std::vector<std::string>& shard
   ResultsHeader h = h0;
   h.shard_index = 0;
   h.shard_count = 1;
-  auto w = ResultsWriter::create(out, h, force);
+  auto w = ResultsWriter::create(out, h, force, true);  // appears only when complete
   try {
     const std::uint64_t chunk = 16384;  // rows read per shard at a time
     std::vector<std::vector<TrialRow>> buf(n);
@@ -1407,6 +1410,7 @@ void merge_results(const std::string& out, const std::vector<std::string>& shard
       }
       batch.push_back(std::move(r));
       if (batch.size() == chunk) {
+        if (cancel_requested()) throw Interrupted("during the merge: nothing was written to '" + out + "'");
         w->append(batch);
         batch.clear();
       }

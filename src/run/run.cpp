@@ -1,5 +1,4 @@
 #include "spinhop/run.hpp"
-#include "spinhop/cancel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -154,7 +153,6 @@ RunStatus run_trials(const Experiment& exp, Backend& backend, const RunPlan& pla
                      const std::function<bool()>& should_stop) {
   const ExperimentConfig& c = exp.config();
   RunStatus status;
-  cancel_request() = 0;  // a new run: an earlier run's stop request is spent
   std::uint64_t skip_left = plan.done_before;
   for (std::uint64_t p = 0; p < exp.points() && !status.interrupted; ++p) {
     const std::uint64_t in_point = exp.shard_trials(p, plan.shard);

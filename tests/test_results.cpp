@@ -449,6 +449,28 @@ TEST(Cli, HostileInputFilesAreRefusedAtOnce) {
   expect_one_error_line("maxcut --random-graph 24 --graphs 100000 --dry-run", "fewer --graphs");
 }
 
+// A file-size limit (a full disk) while traces are written: exit 2 with a message, never a
+// crash at exit or a trace counted complete; the resume on a larger disk records every trace
+// and the waveforms equal an uninterrupted run's.
+TEST(Cli, FullDiskDuringTracesIsAnErrorAndResumeRecordsThem) {
+  TempDir dir("fulltraces");
+  const std::string file = dir / "t.h5";
+  const std::string args = " recall -n 60 -t 300 --traces 3 --sweep W=0.05,0.1 -q -o ";
+  const CliResult full = run_cli_shell("ulimit -f 200; " + std::string(SPINHOP_EXE) + args + file + "; echo rc=$?");
+  EXPECT_NE(full.output.find("rc=2"), std::string::npos) << full.output;
+  EXPECT_NE(full.output.find("spinhop: error: "), std::string::npos) << full.output;
+  ASSERT_EQ(run_cli(args.substr(1) + file + " --resume").code, 0);
+  ASSERT_EQ(run_cli(args.substr(1) + dir / "ref.h5").code, 0);
+  const ResultsContent a = read_results(file, true), b = read_results(dir / "ref.h5", true);
+  ASSERT_EQ(a.traces.size(), 6u);
+  ASSERT_EQ(b.traces.size(), 6u);
+  for (std::size_t k = 0; k < a.traces.size(); ++k) {
+    EXPECT_EQ(a.traces[k].t, b.traces[k].t) << k;
+    EXPECT_EQ(a.traces[k].soma_x, b.traces[k].soma_x) << k;
+  }
+  expect_same_trials(file, dir / "ref.h5");
+}
+
 // `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results
 // file's configuration to the same trials.
 TEST(Cli, TomlConfigAndRerunFromResults) {

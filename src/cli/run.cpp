@@ -1,6 +1,8 @@
 #include "run.hpp"
 #include "spinhop/cancel.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <thread>
 #include <atomic>
@@ -246,6 +248,28 @@ void check_threads(const RunControl& ctl) {
   }
 }
 
+// The CPU backends keep one network per worker: per device two positions (double), the synapse
+// source and the per-device parameters (kDeviceFields values of the run's precision), plus
+// the columns' sums. Refused when the estimate passes 80% of the machine's memory, before
+// anything is allocated.
+void check_memory(const Experiment& exp, const RunControl& ctl, Precision precision) {
+  if (ctl.backend == "cuda") return;  // the GPU backend checks its own memory
+  const double n = exp.max_neurons();
+  const double real = precision == Precision::Double ? 8.0 : 4.0;
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const double workers = ctl.threads > 0 ? ctl.threads : hw;
+  const double bytes = 1.5 * workers * n * (n + 8) * (16.0 + (1 + kDeviceFields) * real);
+  const double phys = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (phys > 0 && bytes > 0.8 * phys) {
+    char why[256];
+    std::snprintf(why, sizeof why,
+                  "N = %.0f on %.0f CPU workers needs about %.1f GiB, more than 80%% of this machine's %.1f GiB: "
+                  "fewer --threads or a smaller network",
+                  n, workers, bytes / (1u << 30), phys / (1u << 30));
+    throw ParameterError(why);
+  }
+}
+
 int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& command_line) {
   // from the start: a Ctrl-C while the experiment is built (graphs, exact references) stops
   // the run before its first trial, with the message, instead of killing it
@@ -263,6 +287,7 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
   const ExperimentConfig& c = exp.config();
   const Precision precision = parse_precision(c.precision);
   check_threads(ctl);
+  check_memory(exp, ctl, precision);
   auto backend = make_backend(BackendOptions{ctl.backend, ctl.threads, ctl.device, ctl.devices});
   // bad trace axon lists are rejected here, before anything is written
   const ResultsHeader header =

@@ -220,12 +220,16 @@ std::vector<std::string> read_strings(hid_t a, const char* name, std::size_t cou
   if (width == 0 || width > kMaxStringAttrBytes || count > kMaxStringAttrBytes / width) {
     throw InputError(what + " claims " + std::to_string(count) + " strings of " + std::to_string(width) + " bytes");
   }
-  Handle t = fixed_string_type(width);
+  // read as stored (any character set, any padding: h5py writes ASCII), no conversion
+  Handle t = type_handle(H5Tcopy(ftype), what);
+  const bool spaces = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
   std::vector<char> buf(count * width, '\0');
   if (count > 0) check_status(H5Aread(a, t, buf.data()), what);
   for (std::size_t k = 0; k < count; ++k) {
     const char* p = buf.data() + k * width;
-    out.emplace_back(p, static_cast<std::size_t>(std::find(p, p + width, '\0') - p));
+    std::string v(p, static_cast<std::size_t>(std::find(p, p + width, '\0') - p));
+    if (spaces) v.erase(v.find_last_not_of(' ') + 1);
+    out.push_back(std::move(v));
   }
   return out;
 }

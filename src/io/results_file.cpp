@@ -34,6 +34,8 @@
 #include "spinhop/cancel.hpp"
 #include "io/h5.hpp"
 #include "spinhop/errors.hpp"
+#include "spinhop/experiment.hpp"
+#include "spinhop/options.hpp"
 
 namespace spinhop {
 
@@ -844,21 +846,25 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   return im;
 }
 
-// The keys whose lines differ between two stored configurations (one `key = value` per line,
-// as to_toml writes them): "neurons: 29 in the file, 60 here; ...".
+// One `key = value` per line, as to_toml writes a configuration.
+std::map<std::string, std::string> config_lines(const std::string& t) {
+  std::map<std::string, std::string> m;
+  std::istringstream in(t);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t eq = line.find(" = ");
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    m[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return m;
+}
+
+// The keys whose values differ between a file's stored configuration and this command's:
+// "neurons: 29 in the file, 60 here; ...". An option newer than the file (absent there) set to
+// its default here is no difference: it is the behaviour the file was made with.
 std::string config_differences(const std::string& file, const std::string& here) {
-  auto lines = [](const std::string& t) {
-    std::map<std::string, std::string> m;
-    std::istringstream in(t);
-    std::string line;
-    while (std::getline(in, line)) {
-      const std::size_t eq = line.find(" = ");
-      if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-      m[line.substr(0, eq)] = line.substr(eq + 3);
-    }
-    return m;
-  };
-  const auto a = lines(file), b = lines(here);
+  const auto a = config_lines(file), b = config_lines(here);
+  const auto defaults = config_lines(to_toml(ExperimentConfig{}));
   std::string out;
   auto note = [&](const std::string& k, const std::string& va, const std::string& vb) {
     if (!out.empty()) out += "; ";
@@ -870,16 +876,21 @@ std::string config_differences(const std::string& file, const std::string& here)
     else if (it->second != v) note(k, v, it->second);
   }
   for (const auto& [k, v] : b) {
-    if (a.find(k) == a.end()) note(k, "unset", v);
+    if (a.find(k) != a.end()) continue;
+    const auto d = defaults.find(k);
+    if (d == defaults.end() || d->second != v) note(k, "unset", v);
   }
-  return out.empty() ? "in formatting only" : out;
+  return out;
 }
 
 // Everything in a config that defines the results (run control excluded), for comparisons.
 bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) {
   if (a.config_toml != b.config_toml) {
-    *why = "its configuration differs from this command's (" + config_differences(a.config_toml, b.config_toml) + ")";
-    return false;
+    const std::string differ = config_differences(a.config_toml, b.config_toml);
+    if (!differ.empty()) {
+      *why = "its configuration differs from this command's (" + differ + ")";
+      return false;
+    }
   }
   if (a.seed != b.seed) {
     *why = "its seed differs";

@@ -526,6 +526,11 @@ TEST(Cli, TomlFilesAreReadAsTomlAndMistakesNameTheLine) {
       {"task = \"recall\"\nthermal-noise = 1\n", "'thermal-noise' must be true or false"},
       {"task = \"recall\"\nseed = -3\n", "'seed' must be a whole number"},
       {"[sweep]\nW = \"0.1\"\n", "sweep axis 'W'"},
+      // non-ASCII where toml++ 3.3 would reach undefined behaviour (tomlplusplus #190, #295)
+      {"t\xC3\xA2sk = 1\n", "line 1: a non-ASCII character in a key"},
+      {"task = \"recall\"\nneurons = 1\xC3\xA9\n", "line 2: a non-ASCII character in an unquoted value"},
+      {"task = \"images\"\nimage = \"\"\"\\\n\xC2\xA7.pbm\"\"\"\n", "a non-ASCII character right after a line-ending backslash"},
+      {"x = -g{\"\xD2\x82\"}\n", "a non-ASCII character in an unquoted value"},
   };
   for (const Case& c : cases) {
     std::ofstream(dir / "bad.toml") << c.text;
@@ -534,6 +539,10 @@ TEST(Cli, TomlFilesAreReadAsTomlAndMistakesNameTheLine) {
     EXPECT_EQ(r.output.rfind("spinhop: error: configuration file ", 0), 0u) << c.text << " -> " << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.text << " -> " << r.output;
   }
+  // non-ASCII inside strings and comments is TOML, and read as such
+  std::ofstream(dir / "utf8.toml") << "task = \"images\" # \xC3\xA9t\xC3\xA9\nimage = [\n  \"donn\xC3\xA9" "es/\xC3\xA9.pbm\", # x\n]\n";
+  const CliResult u = run_cli("run " + dir / "utf8.toml -q --dry-run");
+  EXPECT_NE(u.output.find("donn\xC3\xA9" "es/\xC3\xA9.pbm: cannot open"), std::string::npos) << u.output;
 }
 
 // A graph without positive edges has a maximum cut of 0 (the empty cut): reaching it is a

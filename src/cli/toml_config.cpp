@@ -21,9 +21,13 @@ namespace spinhop::cli {
 namespace {
 
 // toml++ 3.3 (Debian 12) reaches __builtin_unreachable on some non-ASCII characters where it
-// skips whitespace (outside strings, and after a line-ending backslash in a multi-line string;
-// marzer/tomlplusplus #190, #295): undefined behaviour on a malformed file. TOML allows
-// non-ASCII only inside strings and comments, so anything else is refused here, before parsing.
+// tests for whitespace (marzer/tomlplusplus #190, #295): undefined behaviour on a malformed
+// file. It tests every character of keys and of unquoted values (numbers, dates, booleans) and
+// of the whitespace between tokens, and, inside multi-line strings, what follows a backslash.
+// TOML allows non-ASCII only inside strings and comments, so this scan follows TOML's token
+// structure (keys, values, arrays, inline tables, table headers) far enough to know where
+// strings are, and refuses any other non-ASCII character before toml++ sees the file. Where
+// the structure is already wrong, it refuses rather than guesses: no valid file is refused.
 void refuse_stray_non_ascii(const std::string& text) {
   int line = 1;
   auto fail = [&](const char* where) {
@@ -31,53 +35,99 @@ void refuse_stray_non_ascii(const std::string& text) {
   };
   const std::size_t n = text.size();
   auto at = [&](std::size_t k) { return k < n ? text[k] : '\0'; };
-  char prev = '\n';  // the last character that is not a space or tab
+  auto high = [&](std::size_t k) { return k < n && static_cast<unsigned char>(text[k]) >= 0x80; };
+  auto space = [&](std::size_t k) { return k < n && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'); };
+  auto bare_key = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  };
+  enum class Pos { Key, Value, AfterKey, After };
+  Pos pos = Pos::Key;
+  std::string nest;  // 'A' array, 'T' inline table, 'H' table header
+  // a string opening at k with quote q; returns the index of its last character
+  auto skip_string = [&](std::size_t k, char q) {
+    const bool multi = at(k + 1) == q && at(k + 2) == q;
+    k += multi ? 3 : 1;
+    for (; k < n; ++k) {
+      const char c = text[k];
+      if (c == '\n') {
+        ++line;
+        if (!multi) return k - 1;  // unterminated: toml++ stops here with an error
+      } else if (c == '\\' && q == '"') {
+        // after a backslash in a multi-line string toml++ tests the next character, the
+        // whitespace after it and, past a line break, the first character of the next line
+        if (multi && high(k + 1)) fail("right after a backslash in a multi-line string");
+        if (multi && (space(k + 1) || at(k + 1) == '\n')) {
+          std::size_t j = k + 1;
+          while (space(j)) ++j;
+          if (high(j)) fail("after a line-ending backslash");
+          while (space(j) || (j < n && text[j] == '\n')) {
+            if (text[j] == '\n') ++line;
+            ++j;
+          }
+          if (high(j)) fail("right after a line-ending backslash");
+          k = j - 1;
+        } else {
+          ++k;  // the escaped character
+        }
+      } else if (c == q && (!multi || (at(k + 1) == q && at(k + 2) == q))) {
+        return multi ? k + 2 : k;
+      }
+    }
+    return n;
+  };
   for (std::size_t k = 0; k < n; ++k) {
     const char ch = text[k];
-    // a quote opens a string only where TOML has a value or a key (after '=', '[', ',', '{',
-    // '.' or at a line's start): elsewhere toml++ does not read one, and neither does this scan
-    const bool opens = prev == '=' || prev == '[' || prev == ',' || prev == '{' || prev == '.' || prev == '\n';
-    if (ch != ' ' && ch != '\t') prev = ch;
-    if (ch == '\n') {
-      ++line;
-    } else if (ch == '#') {  // comment: anything to the end of the line
+    if (space(k)) continue;
+    if (high(k)) fail("outside a string or a comment");
+    if (ch == '#') {  // a comment: anything to the end of the line
       while (k + 1 < n && text[k + 1] != '\n') ++k;
-    } else if ((ch == '"' || ch == '\'') && opens) {
-      const bool multi = at(k + 1) == ch && at(k + 2) == ch;
-      k += multi ? 3 : 1;
-      for (; k < n; ++k) {
-        const char c = text[k];
-        if (c == '\n') {
-          ++line;
-          if (!multi) break;  // an unterminated string: toml++ reports it
-        } else if (c == '\\' && ch == '"') {
-          // after a backslash in a multi-line string toml++ 3.3 tests the next character, the
-          // whitespace after it and, past a line break, the first character of the next line
-          // for whitespace: none of them may be non-ASCII
-          auto space = [&](std::size_t j) { return j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r'); };
-          auto high = [&](std::size_t j) { return j < n && static_cast<unsigned char>(text[j]) >= 0x80; };
-          if (multi && high(k + 1)) fail("right after a backslash in a multi-line string");
-          if (multi && (space(k + 1) || at(k + 1) == '\n')) {
-            std::size_t j = k + 1;
-            while (space(j)) ++j;
-            if (high(j)) fail("after a line-ending backslash");
-            while (space(j) || (j < n && text[j] == '\n')) {
-              if (text[j] == '\n') ++line;
-              ++j;
-            }
-            if (high(j)) fail("right after a line-ending backslash");
-            k = j - 1;
-          } else {
-            ++k;  // the escaped character
-          }
-        } else if (c == ch && (!multi || (at(k + 1) == ch && at(k + 2) == ch))) {
-          if (multi) k += 2;
-          break;
-        }
+    } else if (ch == '\n') {
+      ++line;
+      if (nest.empty() || nest.back() != 'A') {  // arrays span lines; nothing else does
+        nest.clear();
+        pos = Pos::Key;
       }
-      prev = ch;  // a string ends like a value
-    } else if (static_cast<unsigned char>(ch) >= 0x80) {
-      fail("outside a string or a comment");
+    } else if ((ch == '"' || ch == '\'') && (pos == Pos::Key || pos == Pos::Value)) {
+      const bool key = pos == Pos::Key;
+      k = skip_string(k, ch);
+      pos = key ? Pos::AfterKey : Pos::After;
+    } else if (ch == '=' && pos == Pos::AfterKey) {
+      pos = Pos::Value;
+    } else if (ch == '.' && pos == Pos::AfterKey) {
+      pos = Pos::Key;
+    } else if (ch == '[' && pos == Pos::Key && nest.empty()) {  // a table header
+      if (at(k + 1) == '[') ++k;
+      nest.push_back('H');
+    } else if (ch == ']' && !nest.empty() && nest.back() == 'H' && pos == Pos::AfterKey) {
+      if (at(k + 1) == ']') ++k;
+      nest.pop_back();
+      pos = Pos::After;
+    } else if (ch == '[' && pos == Pos::Value) {
+      nest.push_back('A');
+    } else if (ch == ']' && !nest.empty() && nest.back() == 'A' && (pos == Pos::After || pos == Pos::Value)) {
+      nest.pop_back();
+      pos = Pos::After;
+    } else if (ch == '{' && pos == Pos::Value) {
+      nest.push_back('T');
+      pos = Pos::Key;
+    } else if (ch == '}' && !nest.empty() && nest.back() == 'T' && (pos == Pos::After || pos == Pos::Key)) {
+      nest.pop_back();
+      pos = Pos::After;
+    } else if (ch == ',' && pos == Pos::After && !nest.empty() && nest.back() != 'H') {
+      pos = nest.back() == 'A' ? Pos::Value : Pos::Key;
+    } else if (pos == Pos::Key && bare_key(ch)) {  // a bare key
+      while (k + 1 < n && bare_key(text[k + 1])) ++k;
+      if (high(k + 1)) fail("in a key");
+      pos = Pos::AfterKey;
+    } else {
+      // an unquoted value (number, date, boolean) or a token where none belongs: toml++ reads
+      // it to the next terminator, testing every character for whitespace
+      while (k + 1 < n && !space(k + 1) && text[k + 1] != '\n' && text[k + 1] != ',' && text[k + 1] != ']' &&
+             text[k + 1] != '}' && text[k + 1] != '#') {
+        ++k;
+        if (high(k)) fail("in an unquoted value");
+      }
+      pos = Pos::After;
     }
   }
 }

@@ -290,6 +290,22 @@ class Results:
         return df
 
     @cached_property
+    def warnings(self):
+        """The warnings the runs stored (/summary.warnings: points where more than 1% of the
+        trials reached t_max), one string per point, its global point number first."""
+        out = []
+        for f, offset, _ in self._each_file():
+            S = f.get("summary")
+            text = to_python(S.attrs.get("warnings", "")) if S is not None else ""
+            for line in str(text).splitlines():
+                if line.startswith("point ") and offset:
+                    number, rest = line[6:].split(":", 1)
+                    line = f"point {int(number) + offset}:{rest}"
+                if line:
+                    out.append(line)
+        return out
+
+    @cached_property
     def group_summary(self):
         """The stored per-group statistics (/summary/groups; images and max-cut), or None: one
         row per (point, group), `point` (global), `group`, `name` (image or graph), `trials`,
@@ -338,6 +354,8 @@ class Results:
                 g = f["traces"][name]
                 if "t" not in g or g["t"].shape[0] == 0:
                     continue  # slot not (yet) written
+                if int(f.attrs["format_version"]) >= 3 and "checksum" not in g.attrs:
+                    continue  # written in part (the writer stopped): the checksum comes last
                 tr = {k: g[k][:] for k in g}
                 tr.update({k: to_python(v) for k, v in g.attrs.items()})
                 tr["point"] = int(tr["point"]) + offset

@@ -8,6 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
 
 #include "options.hpp"
 #include "report.hpp"
@@ -188,6 +193,23 @@ void print_summaries(const std::string& path, const std::string& format) {
   }
 }
 
+// Runs `python3 -m spinhop.plot` on the package beside this build (or the source tree's).
+void plot_results(const std::string& file, const std::string& image) {
+  (void)ResultsReader(file);  // a missing or broken file: spinhop's own error first
+  const char* python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  std::string path = SPINHOP_PYTHON_DIR;
+  if (const char* old = std::getenv("PYTHONPATH")) path += std::string(":") + old;
+  setenv("PYTHONPATH", path.c_str(), 1);
+  std::vector<std::string> args = {python, "-m", "spinhop.plot", file};
+  if (!image.empty()) args.insert(args.end(), {"-o", image});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  execvp(python, argv.data());
+  throw IoError(std::string("cannot run ") + python + " for the plot: " + std::strerror(errno));
+}
+
 }  // namespace
 
 void register_commands(CLI::App& app, const std::string& command_line) {
@@ -221,6 +243,14 @@ void register_commands(CLI::App& app, const std::string& command_line) {
     });
   }
   register_netlist(app);
+  {  // plot: the Python package's quick look (spinhop.plot), run with Debian's python3
+    auto file = std::make_shared<std::string>();
+    auto image = std::make_shared<std::string>();
+    CLI::App* sub = app.add_subcommand("plot", "a quick-look figure of a results file: spinhop plot R.h5 [-o R.png]");
+    sub->add_option("file", *file, "results file")->required();
+    sub->add_option("-o,--output", *image, "image to write (.png, .pdf, .svg; default FILE.png)");
+    sub->callback([file, image] { plot_results(*file, *image); });
+  }
   {
     auto path = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand(

@@ -6,8 +6,15 @@
 
 namespace spinhop::cli {
 
+namespace {
+ProgressSink g_sink;  // empty: stderr
+}  // namespace
+
+void set_progress_sink(ProgressSink sink) { g_sink = std::move(sink); }
+bool has_progress_sink() { return static_cast<bool>(g_sink); }
+
 Progress::Progress(std::uint64_t total, std::uint64_t points, bool enabled)
-    : total_(total), points_(points), enabled_(enabled), tty_(isatty(STDERR_FILENO) != 0) {
+    : total_(total), points_(points), enabled_(enabled), tty_(!g_sink && isatty(STDERR_FILENO) != 0) {
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
@@ -15,7 +22,8 @@ void Progress::update(std::uint64_t done, std::uint64_t point) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const double since = std::chrono::duration<double>(now - last_).count();
-  if (since < (tty_ ? 0.2 : 10.0) && done < total_) return;
+  // a sink (a notebook) is told every 2 s: it redraws one line
+  if (since < (tty_ ? 0.2 : g_sink ? 2.0 : 10.0) && done < total_) return;
   last_ = now;
   const double secs = std::chrono::duration<double>(now - start_).count();
   const double rate = secs > 0 ? done / secs : 0;
@@ -26,6 +34,10 @@ void Progress::update(std::uint64_t done, std::uint64_t point) {
                 static_cast<unsigned long long>(point + 1), static_cast<unsigned long long>(points_),
                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
                 eta);
+  if (g_sink) {
+    g_sink(line, frac);
+    return;
+  }
   if (tty_) {
     const int width = 24;
     const int fill = static_cast<int>(frac * width);

@@ -4,9 +4,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace spinhop::cli {
+
+// Where progress goes instead of stderr (the Python module: a notebook's output): the line and
+// the fraction done. Empty: stderr.
+using ProgressSink = std::function<void(const std::string& line, double fraction)>;
+void set_progress_sink(ProgressSink sink);
+bool has_progress_sink();
 
 class Progress {
  public:

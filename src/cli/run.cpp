@@ -345,7 +345,8 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
 
   int stop_after = -1;  // test hook: behave as if interrupted after this many batches
   if (const char* env = std::getenv("SPINHOP_TEST_STOP_AFTER_BATCHES")) stop_after = std::atoi(env);
-  Progress progress(run_total - done_before, exp.points(), talk && ctl.progress);
+  // a progress sink (a notebook) is told even when the report is quiet
+  Progress progress(run_total - done_before, exp.points(), (talk || has_progress_sink()) && ctl.progress);
   TerminalSink terminal(exp, header, progress, talk, out != nullptr);
   std::unique_ptr<ResultsFileSink> file;
   std::vector<ResultSink*> sinks;

@@ -96,3 +96,28 @@ def test_warnings_progress_and_temporary_output():
     import gc
     gc.collect()
     assert not os.path.exists(path)  # the temporary output goes with its Results
+
+
+def test_resume_and_the_plot_command(tmp_path, monkeypatch):
+    # stopped after 2 batches (the CLI's test hook), then resumed: the trials of an unbroken run
+    args = dict(task="recall", neurons=10, trials=300, batch=50, threads=1)
+    monkeypatch.setenv("SPINHOP_TEST_STOP_AFTER_BATCHES", "2")
+    with pytest.raises(KeyboardInterrupt, match="--resume"):
+        spinhop.run(output=tmp_path / "s.h5", **args)
+    monkeypatch.delenv("SPINHOP_TEST_STOP_AFTER_BATCHES")
+    assert spinhop.open(tmp_path / "s.h5").committed == 100
+    again = spinhop.run(output=tmp_path / "s.h5", resume=True, **args)
+    assert again.summary.attrs["complete"] and len(again.trials) == 300
+    spinhop.run(output=tmp_path / "ref.h5", **args)
+    assert same_trials(str(tmp_path / "s.h5"), str(tmp_path / "ref.h5"))
+    # spinhop plot: a quick-look image, and spinhop's error line for a missing file
+    small = spinhop.run(task="recall", neurons=10, trials=20, traces=1, sweep={"W": [0.05, 0.1]},
+                        output=tmp_path / "small.h5")
+    png = tmp_path / "look.png"
+    done = subprocess.run([EXE, "plot", small.paths[0], "-o", str(png)], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    assert done.returncode == 0, done.stdout
+    assert png.stat().st_size > 10_000
+    bad = subprocess.run([EXE, "plot", str(tmp_path / "none.h5")], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    assert bad.returncode == 2 and bad.stdout.startswith("spinhop: error: ")

@@ -471,6 +471,25 @@ TEST(Cli, FullDiskDuringTracesIsAnErrorAndResumeRecordsThem) {
   expect_same_trials(file, dir / "ref.h5");
 }
 
+// Max-cut's figure of merit: TTS99 = t ln(0.01) / ln(1 - p), one trial's time when p >= 0.99,
+// infinite when no trial reaches the target; a run whose every read-out is trivial (all neurons
+// on one side, cut 0, on a graph with edges) is warned about.
+TEST(Cli, MaxCutTts99AndTrivialReadOuts) {
+  EXPECT_DOUBLE_EQ(tts99(1e-6, 0.5), 1e-6 * std::log(0.01) / std::log(0.5));
+  EXPECT_DOUBLE_EQ(tts99(2e-6, 0.995), 2e-6);
+  EXPECT_TRUE(std::isinf(tts99(1e-6, 0.0)));
+  EXPECT_TRUE(std::isnan(tts99(std::nan(""), 0.5)));
+  TempDir dir("tts");
+  { std::ofstream(dir / "sparse.txt") << "20 3\n1 2 1\n3 4 1\n5 6 1\n"; }
+  const CliResult r = run_cli("maxcut -t 3 --graph " + dir / "sparse.txt" + " -o " + dir / "m.h5");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("TTS99 inf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("spinhop: warning: graph sparse.txt: every trial ended with all neurons on one side"),
+            std::string::npos) << r.output;
+  const ResultsReader rd(dir / "m.h5");
+  EXPECT_TRUE(std::isinf(rd.group_summaries(0).at(0).tts99));
+}
+
 // `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results
 // file's configuration to the same trials.
 TEST(Cli, TomlConfigAndRerunFromResults) {

@@ -116,7 +116,16 @@ struct GroupSummary {
   int group = -1;
   PointSummary summary;
   double cut_mean = 0, cut_best = 0, p_target = 0, gap_mean = 0;  // max-cut
+  // max-cut: time to solution at 99%, the Ising-machine figure of merit: the mean duration of
+  // a trial (t_solution, or t_max when it did not converge) x ln(0.01) / ln(1 - p_target),
+  // at least one trial's; infinite when no trial reached the target [s]
+  double tts99 = 0;
 };
+
+// Time to solution at 99% from the mean duration of a trial [s] and the probability that one
+// reaches the target: trial_time x ln(0.01) / ln(1 - p), trial_time when p >= 0.99, infinite
+// when p = 0, NaN when either is unknown.
+double tts99(double trial_time, double p);
 
 // Reads a results file a range of rows at a time (memory bounded however large the file).
 class ResultsReader {
@@ -167,6 +176,7 @@ class GroupSummaryBuilder {
   struct Cuts {
     std::uint64_t trials = 0;
     double best = -INFINITY, sum = 0, gap = 0, ngap = 0, hit = 0;
+    double duration = 0;  // sum of the trials' t_solution (t_max for those that did not converge) [s]
   };
   const ResultsHeader& h_;
   std::uint64_t point_;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 #include <atomic>
 #include <chrono>
@@ -90,10 +91,20 @@ void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& bui
                   si(g.summary.t_solution.mean, "s").c_str());
     } else {
       const double ref = h.references[pt.index][g.group];
-      std::printf("    graph %-12s %5llu trials  cut mean %.2f best %.0f  reference %.0f (%s)  gap %.2f%%  P(target) %.3f  t_sol mean %s\n",
+      const std::string tts = std::isinf(g.tts99) ? std::string("inf") : si(g.tts99, "s");
+      std::printf("    graph %-12s %5llu trials  cut mean %.2f best %.0f  reference %.0f (%s)  gap %.2f%%  P(target) %.3f  TTS99 %s  t_sol mean %s\n",
                   name.c_str(), static_cast<unsigned long long>(g.summary.trials), g.cut_mean,
                   g.cut_best, ref, h.reference_kinds[pt.index][g.group].c_str(), 100 * g.gap_mean,
-                  g.p_target, si(g.summary.t_solution.mean, "s").c_str());
+                  g.p_target, tts.c_str(), si(g.summary.t_solution.mean, "s").c_str());
+      // a trivial read-out: every neuron on one side although the graph has cuts worth having
+      if (g.cut_best == 0 && ref > 0) {
+        std::fflush(stdout);
+        std::fprintf(stderr,
+                     "spinhop: warning: graph %s: every trial ended with all neurons on one side (cut 0 of a best "
+                     "known %g): the mapping (--edge-factor, the non-edge weights) does not fit this graph "
+                     "(docs/model.md, max-cut)\n",
+                     name.c_str(), ref);
+      }
     }
   }
 }

@@ -231,6 +231,8 @@ const std::vector<GroupColumn>& group_columns() {
        [](const GroupSummary& g) { return g.p_target; }, Scope::Cuts},
       {"gap_mean", "1", "max-cut: mean 1 - cut / reference", [](const GroupSummary& g) { return g.gap_mean; },
        Scope::Cuts},
+      {"tts99", "s", "max-cut: time to solution at 99%: mean trial duration x ln(0.01) / ln(1 - p_target) (inf: target never reached)",
+       [](const GroupSummary& g) { return g.tts99; }, Scope::Cuts},
   };
   return cols;
 }
@@ -1314,6 +1316,7 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
   groups_[g].add(r);
   Cuts& c = cuts_[g];
   ++c.trials;
+  c.duration += r.outcome.t_solution;
   if (std::isnan(r.score.cut)) return;
   c.best = std::max(c.best, r.score.cut);
   c.sum += r.score.cut;
@@ -1325,6 +1328,13 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
   // like success: a converged trial whose cut reaches target x the reference (>= 0; 0 for a
   // graph without positive edges)
   if (r.outcome.converged && ref >= 0 && r.score.cut >= h_.target * ref) c.hit += 1;
+}
+
+double tts99(double trial_time, double p) {
+  if (std::isnan(trial_time) || std::isnan(p)) return std::nan("");
+  if (p <= 0) return INFINITY;
+  if (p >= 0.99) return trial_time;  // one trial reaches 99% already
+  return trial_time * std::log(0.01) / std::log1p(-p);
 }
 
 std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
@@ -1340,6 +1350,7 @@ std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
     gs.cut_best = std::isinf(c.best) ? std::nan("") : c.best;
     gs.gap_mean = c.ngap > 0 ? c.gap / c.ngap : std::nan("");
     gs.p_target = (ref >= 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
+    gs.tts99 = tts99(c.trials > 0 ? c.duration / c.trials : std::nan(""), gs.p_target);
     out.push_back(gs);
   }
   return out;

@@ -144,9 +144,10 @@ def run(task="recall", *, output=None, sweep=None, progress=True, force=False, *
     positional = []
     if task == "run" and "config" in options:
         positional = [str(options.pop("config"))]
+    quiet = options.pop("quiet", True)  # the report goes to the process's stdout (a terminal, not a notebook)
     args = command_line(task, sweep=sweep, **options)
     args[1:1] = positional
-    args += ["--output", str(output), "--quiet"]
+    args += ["--output", str(output)] + (["--quiet"] if quiet else [])
     if force:
         args.append("--force")
     show, done = (None, None)

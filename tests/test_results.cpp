@@ -13,6 +13,7 @@
 
 #include "cli_helpers.hpp"
 #include "spinhop/errors.hpp"
+#include "spinhop/graph.hpp"
 #include "spinhop/results_file.hpp"
 
 using namespace spinhop;
@@ -488,6 +489,41 @@ TEST(Cli, MaxCutTts99AndTrivialReadOuts) {
             std::string::npos) << r.output;
   const ResultsReader rd(dir / "m.h5");
   EXPECT_TRUE(std::isinf(rd.group_summaries(0).at(0).tts99));
+}
+
+// Graphs too large for the exhaustive search and without a known optimum get a tabu-search
+// reference: it finds the proven optima of all ten Biq Mac g05_60 graphs, and the exact optimum
+// of almost every small random graph (it is a lower bound: never above it).
+TEST(MaxCutReference, TabuSearchReachesTheKnownOptima) {
+  const std::map<std::string, double> optima =
+      read_optima_tsv(std::string(SPINHOP_SOURCE_DIR) + "/data/maxcut/optima.tsv");
+  for (int k = 0; k < 10; ++k) {
+    const Graph g = read_rudy(std::string(SPINHOP_SOURCE_DIR) + "/data/maxcut/g05_60." + std::to_string(k));
+    const MaxCut h = heuristic_maxcut(g);
+    EXPECT_EQ(h.value, optima.at(g.name)) << g.name;
+    EXPECT_EQ(cut_value(g, h.side), h.value);
+  }
+  int exact = 0, total = 0;
+  for (int n : {14, 18, 22, 24}) {
+    for (double p : {0.1, 0.3, 0.5, 0.9}) {
+      for (int s = 0; s < 5; ++s) {
+        const Graph g = random_graph(n, p, 7 + s, s);
+        const double e = exact_maxcut(g).value, h = heuristic_maxcut(g).value;
+        EXPECT_LE(h, e);
+        exact += h == e;
+        ++total;
+      }
+    }
+  }
+  EXPECT_GE(exact, total - 2) << exact << " of " << total;
+  // a run on graphs of more than 24 nodes without optima: every graph has a reference
+  TempDir dir("heuristic");
+  ASSERT_EQ(run_cli("maxcut --random-graph 40 --graphs 3 -t 6 -q -o " + dir / "h.h5").code, 0);
+  const ResultsHeader h = read_results_header(dir / "h.h5");
+  for (int g = 0; g < 3; ++g) {
+    EXPECT_EQ(h.reference_kinds[0][g], "heuristic");
+    EXPECT_GT(h.references[0][g], 0);
+  }
 }
 
 // `spinhop run FILE.toml` with the command line overriding the file; `--from` re-runs a results

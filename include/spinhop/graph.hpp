@@ -42,6 +42,11 @@ struct MaxCut {
 constexpr int kExactMaxCutNodes = 24;
 MaxCut exact_maxcut(const Graph& g);
 
+// A reference cut for larger graphs: multi-start tabu search over single-node flips, seeded
+// (the same graph always gets the same reference), `restarts` starts of max(2000, 40 n) moves.
+// A lower bound on the optimum, usually the optimum itself for n <= a few hundred.
+MaxCut heuristic_maxcut(const Graph& g, std::uint64_t seed = 1, int restarts = 10);
+
 // Expected cut of a uniformly random partition: each edge is cut with probability 1/2.
 double half_approximation(const Graph& g);
 

@@ -112,7 +112,7 @@ class Results:
       committed        complete trial rows over all files when this object was created
       groups           images (images task) or graphs (max-cut) per point; 0 for recall
       reference        reference optimum [point][group] (NaN where none; edge weight), or None
-      reference_kinds  per (point, group), row-major: "exact", "known" or "none"
+      reference_kinds  per (point, group), row-major: "exact", "known", "heuristic" or "none"
       group_names      per (point, group), row-major: the image or graph names
     Read from the files on first use, then kept: `trials`, `summary`, `group_summary`, `traces`,
     `graphs`. Read on every call: `states()`, `undecided()`, `inputs()`.

@@ -67,11 +67,23 @@ def test_the_cli_errors_are_exceptions(kw, expect):
 
 def test_keyboard_interrupt_keeps_the_committed_rows(tmp_path):
     out = tmp_path / "stopped.h5"
-    threading.Timer(1.0, spinhop._core.request_stop).start()
+
+    def stop_once_rows_are_there():  # Ctrl-C as soon as a batch is committed
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            time.sleep(0.05)
+            try:
+                if spinhop.open(out).committed > 0:
+                    break
+            except Exception:  # noqa: BLE001 - not created yet, or mid-creation
+                pass
+        spinhop._core.request_stop()
+
+    threading.Thread(target=stop_once_rows_are_there, daemon=True).start()
     t0 = time.time()
     with pytest.raises(KeyboardInterrupt, match="--resume"):
         spinhop.run(task="recall", neurons=29, trials=10_000_000, batch=64, output=out, threads=1)
-    assert time.time() - t0 < 30
+    assert time.time() - t0 < 150
     r = spinhop.open(out)
     assert r.committed > 0 and not r.summary.attrs["complete"]
     # and it resumes to the same trials as a run that was never stopped

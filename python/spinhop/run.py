@@ -16,7 +16,6 @@ trial in the output file.
 import glob
 import importlib
 import importlib.util
-import math
 import os
 import shutil
 import sys
@@ -64,9 +63,7 @@ def _text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return repr(value)
-        return repr(value)
+        return repr(value)  # the shortest text that reads back as the same double
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
         return _text(value.item())
     return str(value)

@@ -482,13 +482,25 @@ TEST(Cli, MaxCutTts99AndTrivialReadOuts) {
   EXPECT_TRUE(std::isnan(tts99(std::nan(""), 0.5)));
   TempDir dir("tts");
   { std::ofstream(dir / "sparse.txt") << "20 3\n1 2 1\n3 4 1\n5 6 1\n"; }
-  const CliResult r = run_cli("maxcut -t 3 --graph " + dir / "sparse.txt" + " -o " + dir / "m.h5");
+  // the paper's mapping puts every node of a sparse graph on one side
+  const CliResult r = run_cli("maxcut -t 3 --mapping paper --graph " + dir / "sparse.txt" + " -o " + dir / "m.h5");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("TTS99 inf"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("spinhop: warning: graph sparse.txt: every trial ended with all neurons on one side"),
             std::string::npos) << r.output;
   const ResultsReader rd(dir / "m.h5");
   EXPECT_TRUE(std::isinf(rd.group_summaries(0).at(0).tts99));
+  // the Ising mapping (the default) cuts all three edges: two nodes of equal field do not
+  // oscillate, the isolated nodes settle
+  const CliResult ising = run_cli("maxcut -t 3 --graph " + dir / "sparse.txt" + " -o " + dir / "i.h5");
+  ASSERT_EQ(ising.code, 0) << ising.output;
+  EXPECT_EQ(ising.output.find("every trial ended with all neurons on one side"), std::string::npos) << ising.output;
+  const ResultsReader ri(dir / "i.h5");
+  for (const TrialRecord& t : ri.records(0, 3)) {
+    EXPECT_EQ(t.score.cut, 3.0);
+    EXPECT_EQ(t.score.success, 1);
+    EXPECT_EQ(t.outcome.converged, 1);
+  }
 }
 
 // Graphs too large for the exhaustive search and without a known optimum get a tabu-search

@@ -58,6 +58,94 @@ TEST(MaxCutTask, WeightedEdgesScaleTheEdgeSynapse) {
   EXPECT_DOUBLE_EQ(t.matrices[1 * 3 + 1], 0.0);
 }
 
+// The Ising mapping's algebra on nominal devices: for any spin state, the sign of every soma's
+// velocity (its dendrite voltage over R_M plus the leak, ON axons at 1/R_P, OFF at 1/R_AP) is the
+// sign of the problem's field plus the tie break; the field of the ideal network is c h.
+TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
+  ModelParams m;
+  IsingProblem p;
+  p.n = 9;
+  std::uint64_t x = 12345;
+  auto next = [&x]() { x = x * 6364136223846793005ull + 1442695040888963407ull; return (x >> 33) % 21; };
+  for (int i = 0; i < p.n; ++i) {
+    for (int j = i + 1; j < p.n; ++j) {
+      const double v = static_cast<double>(next()) - 10.0;
+      if (v != 0.0 && next() < 12) p.couplings.push_back(Edge{i, j, v});
+    }
+    p.fields.push_back(static_cast<double>(next()) - 10.0);
+  }
+  EXPECT_DOUBLE_EQ(field_quantum(p), 1.0);  // integer J and h: integer fields
+  const MappedNetwork net = map_ising(p, m);
+  ASSERT_EQ(net.neurons, 10);
+  ASSERT_EQ(net.bias, 9);
+  const int nd = net.neurons;
+  for (int s = 0; s < 512; ++s) {
+    std::vector<double> spin(nd, 1.0);
+    for (int i = 0; i < p.n; ++i) spin[i] = (s >> i) & 1 ? 1.0 : -1.0;
+    for (int j = 0; j < p.n; ++j) {
+      double num = 0, den = 1.0 / m.r_m, field = p.fields[j];
+      for (int i = 0; i < nd; ++i) {
+        if (i == j) continue;
+        const double g = spin[i] > 0 ? 1.0 / m.r_p : 1.0 / m.r_ap;
+        num += g * net.w[i * nd + j];
+        den += g;
+      }
+      for (const Edge& c : p.couplings) {
+        if (c.i == j) field += c.w * spin[c.j];
+        if (c.j == j) field += c.w * spin[c.i];
+      }
+      const double v = m.k() * (num / den) / m.r_m + m.leak_soma;
+      if (field != 0.0) EXPECT_EQ(v > 0, field > 0) << "state " << s << " neuron " << j << " field " << field;
+      else EXPECT_GT(v, 0.0) << "a zero field settles ON";
+    }
+  }
+  for (int j = 0; j < p.n; ++j) EXPECT_DOUBLE_EQ(net.ideal_fields[j], net.scale * p.fields[j]);
+  EXPECT_DOUBLE_EQ(net.scale, m.w / 10.0);  // the strongest coupling or field gets W
+}
+
+TEST(Mapping, MaxCutAsIsingEnergyIsMinusTheCut) {
+  const Graph g = random_graph(12, 0.4, 3, 1, EdgeWeights::Int10);
+  const IsingProblem p = graph_as_ising(g);
+  for (int s = 0; s < 4096; s += 37) {
+    std::vector<std::uint8_t> side(12);
+    for (int j = 0; j < 12; ++j) side[j] = (s >> j) & 1;
+    EXPECT_DOUBLE_EQ(p.energy(side), -cut_value(g, side));
+  }
+  Graph unit = random_graph(12, 0.4, 3, 1);
+  EXPECT_DOUBLE_EQ(field_quantum(graph_as_ising(unit)), 0.5);  // J = -1/2: fields in steps of 1/2
+  IsingProblem real;
+  real.n = 2;
+  real.couplings = {{0, 1, 0.3}};
+  EXPECT_DOUBLE_EQ(field_quantum(real), 0.3);
+  EXPECT_THROW(parse_mapping("spectral"), ParameterError);
+  EXPECT_EQ(parse_mapping("paper"), Mapping::Paper);
+}
+
+// Random edge weights: the edges do not depend on the weight family, the weights are in range.
+TEST(MaxCutTask, RandomGraphWeightFamilies) {
+  const Graph u = random_graph(40, 0.3, 9, 2), pm = random_graph(40, 0.3, 9, 2, EdgeWeights::PlusMinus),
+              in = random_graph(40, 0.3, 9, 2, EdgeWeights::Int10);
+  ASSERT_EQ(u.edges.size(), pm.edges.size());
+  ASSERT_EQ(u.edges.size(), in.edges.size());
+  int neg = 0, zero = 0;
+  std::set<double> values;
+  for (std::size_t e = 0; e < u.edges.size(); ++e) {
+    EXPECT_EQ(u.edges[e].i, pm.edges[e].i);
+    EXPECT_EQ(u.edges[e].j, in.edges[e].j);
+    EXPECT_EQ(std::fabs(pm.edges[e].w), 1.0);
+    neg += pm.edges[e].w < 0;
+    EXPECT_EQ(in.edges[e].w, std::round(in.edges[e].w));
+    EXPECT_LE(std::fabs(in.edges[e].w), 10.0);
+    zero += in.edges[e].w == 0.0;
+    values.insert(in.edges[e].w);
+  }
+  const double edges = static_cast<double>(u.edges.size());
+  EXPECT_NEAR(neg / edges, 0.5, 0.1);
+  EXPECT_GE(values.size(), 19u);  // nearly all of -10..10 appear in ~230 draws
+  EXPECT_LT(zero / edges, 0.15);
+  EXPECT_THROW(parse_edge_weights("gauss"), ParameterError);
+}
+
 // sigma 0 is nominal (tested in Recall.PerDevicePathWithZeroSigmaEqualsNominal); sigma > 0 gives
 // every device of every trial its own draw with the requested mean and spread, reproducibly.
 TEST(Variation, DrawsHaveTheRequestedStatisticsAndAreReproducible) {

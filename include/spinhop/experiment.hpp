@@ -31,7 +31,11 @@ struct ExperimentConfig {
   int random_graph = 0;             // > 0: G(n, density) graphs of this many nodes instead
   double density = 0.5;
   int graph_count = 20;             // random graphs per point
-  double edge_factor = 1.05;        // edge synapse = -edge_factor W w
+  double edge_factor = 1.05;        // paper / balanced mappings: edge synapse = -edge_factor W w
+  std::string edge_weights = "unit";  // random graphs: unit, pm1 (+-1) or int10 (integers in [-10, 10])
+  std::string mapping = "ising";    // graph -> synapses: ising, balanced or paper (mapping.hpp)
+  double tie_break = 0.25;          // ising mapping: field towards ON, x the smallest |J|
+  std::string start = "off";        // max-cut start state: off (every soma OFF) or random bits
   std::string optima;               // TSV of known optima; empty = optima.tsv beside the graphs
   double target = 1.0;              // P(target): a trial reaches target * reference optimum
   // model, variation, baseline

@@ -25,9 +25,16 @@ struct Graph {
 // ("g05_60.0"), the key of optima.tsv. Throws InputError naming the path and line.
 Graph read_rudy(const std::string& path);
 
-// A G(n, p) graph with unit weights, a pure function of (n, density, seed, graph_id); see
-// graph.cpp for the exact draw. n in [2, 4096], density in [0, 1], graph_id < 2^48.
-Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id);
+// Edge weights of random graphs: 1, +-1 with equal odds, or integers uniform in [-10, 10]
+// (0 included: an edge of weight 0).
+enum class EdgeWeights { Unit, PlusMinus, Int10 };
+EdgeWeights parse_edge_weights(const std::string& s);  // ParameterError if unknown
+
+// A G(n, p) graph, a pure function of (n, density, seed, graph_id, weights); see graph.cpp for
+// the exact draw (the edges do not depend on the weights). n in [2, 4096], density in [0, 1],
+// graph_id < 2^48.
+Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id,
+                   EdgeWeights weights = EdgeWeights::Unit);
 
 // Total weight of the edges whose ends lie on different sides; side[k] is 0 or 1 (nonzero counts
 // as 1) and has g.n entries.

@@ -24,9 +24,11 @@ struct HopfieldResult {
 // Asynchronous updates, each sweep in a fresh random order (Philox stream HopfieldOrder keyed by
 // the trial), threshold 0, a zero field keeps the state, until a sweep changes nothing.
 // w[i*n + j] is the weight onto neuron j from neuron i (the device layout); w[j*n + j] unused.
+// fields: a constant added to each neuron's field (empty: none).
 HopfieldResult run_hopfield(int n, const std::vector<double>& w,
                             const std::vector<std::uint8_t>& input, HopfieldStates states,
-                            const TrialKey& key, int max_sweeps = 1000);
+                            const TrialKey& key, int max_sweeps = 1000,
+                            const std::vector<double>& fields = {});
 
 const char* to_string(HopfieldStates s);
 HopfieldStates parse_hopfield_states(const std::string& s);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spinhop/graph.hpp"
+#include "spinhop/mapping.hpp"
 #include "spinhop/model.hpp"
 #include "spinhop/pbm.hpp"
 #include "spinhop/physics/task.hpp"
@@ -36,6 +37,18 @@ struct TrialScore {
   double hopfield_accuracy = std::numeric_limits<double>::quiet_NaN();
   double hopfield_cut = std::numeric_limits<double>::quiet_NaN();
 };
+
+// The ideal discrete network a trial is compared with (the Hopfield baseline): by default the
+// device network's own synapse voltages and input; a mapping with a bias neuron gives the
+// problem's neurons and fields instead.
+struct IdealNetwork {
+  int n = 0;                         // neurons compared: the first n of the device network
+  std::vector<double> w;             // [n*n] onto j from i at i*n + j [V]
+  std::vector<double> fields;        // [n] constant field per neuron [V]; empty = none
+  std::vector<std::uint8_t> input;   // [n] start state
+  bool inverse_equal = false;        // a state and its inverse are the same answer (a cut)
+};
+struct TrialCircuit;
 
 // How a task's answers are judged, which decides the columns of its summaries.
 enum class Scoring : int {
@@ -63,6 +76,9 @@ class Task {
   virtual std::string reference_kind(int) const { return "none"; }
   // Graphs stored in the results file (/graphs).
   virtual const std::vector<Graph>* graphs() const { return nullptr; }
+  // The baseline's network for trial `local` whose circuit is `c`.
+  virtual IdealNetwork ideal_network(const TrialCircuit& c, const PointSpec& spec,
+                                     std::uint64_t local) const;
 };
 
 struct ExperimentConfig;
@@ -139,17 +155,23 @@ class ImagesTask final : public Task {
   int flips_;
 };
 
-// Max-cut (Fig. 7, Table II): one neuron per node; W_ij = +W for non-adjacent pairs and
-// -edge_factor W w for an edge of weight w; every soma loaded OFF. Trial t runs graph
-// t mod (number of graphs).
+// Max-cut (Fig. 7, Table II): one neuron per node (plus the Ising mapping's bias neuron), the
+// graph mapped onto the synapse voltages (mapping.hpp), every soma loaded OFF or a random start.
+// Trial t runs graph t mod (number of graphs).
 class MaxCutTask final : public Task {
  public:
   // known_optima: optimum cut by graph name (e.g. optima.tsv); exact optima are computed for
   // graphs of at most exact_limit nodes.
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
-             const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes);
+             const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
+             Mapping mapping = Mapping::Paper, bool random_start = false,
+             double tie_break = kDefaultTieBreak);
   std::string name() const override { return "maxcut"; }
-  int neurons() const override { return n_; }
+  int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? 1 : 0); }
+  int nodes() const { return n_; }
+  Mapping mapping() const { return mapping_; }
+  IdealNetwork ideal_network(const TrialCircuit& c, const PointSpec& spec,
+                             std::uint64_t local) const override;
   Scoring scoring() const override { return Scoring::Cut; }
   const std::vector<Graph>* graphs() const override { return &graphs_; }
   double edge_factor() const { return edge_factor_; }
@@ -166,10 +188,14 @@ class MaxCutTask final : public Task {
   std::vector<Graph> graphs_;
   double edge_factor_;
   int n_;
+  Mapping mapping_;
+  bool random_start_;
+  double tie_break_;
   std::vector<double> reference_;
-  std::vector<std::string> reference_kind_;  // "exact", "known" or "none"
-  mutable std::vector<double> weights_;       // [graphs][n*n] synapse voltages for the last W
-  mutable double weights_w_ = -1;
+  std::vector<std::string> reference_kind_;  // "exact", "known", "heuristic" or "none"
+  mutable std::vector<double> weights_;       // [graphs][neurons^2] synapse voltages for the last model
+  mutable std::vector<double> fields_;        // [graphs][n] the ideal network's fields [V]
+  mutable std::vector<double> weights_key_;   // the model values the mapping used
 };
 
 // One trial's circuit as the backends build it (trial.hpp's phases), for host-side baselines and

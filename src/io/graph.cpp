@@ -284,7 +284,15 @@ Graph read_rudy(const std::string& path) {
 //   u = p even ? uniform_open(r.v[0], r.v[1]) : uniform_open(r.v[2], r.v[3]);
 //   the edge is present, with weight 1, iff u < density.
 // u is never 0 or 1, so density 0 gives no edges and density 1 the complete graph.
-Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id) {
+EdgeWeights parse_edge_weights(const std::string& s) {
+  if (s == "unit") return EdgeWeights::Unit;
+  if (s == "pm1") return EdgeWeights::PlusMinus;
+  if (s == "int10") return EdgeWeights::Int10;
+  throw ParameterError("invalid --edge-weights '" + s + "': must be unit, pm1 or int10");
+}
+
+Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id,
+                   EdgeWeights weights) {
   if (n < 2 || n > 4096) {
     throw ParameterError("invalid random graph size n = " + std::to_string(n) + ": must be in [2, 4096]");
   }
@@ -296,7 +304,8 @@ Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t grap
   }
   Graph g;
   g.name = "gnp_n" + std::to_string(n) + "_p" + std::to_string(density) + "_seed" +
-           std::to_string(seed) + "_id" + std::to_string(graph_id);
+           std::to_string(seed) + "_id" + std::to_string(graph_id) +
+           (weights == EdgeWeights::PlusMinus ? "_pm1" : weights == EdgeWeights::Int10 ? "_int10" : "");
   g.n = n;
   const TrialKey key{seed, graph_id};
   std::uint32_t p = 0;
@@ -306,6 +315,15 @@ Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t grap
       if (p % 2 == 0) r = draw_block(key, Stream::RandomGraph, p / 2, 0);
       const double u = p % 2 == 0 ? uniform_open(r.v[0], r.v[1]) : uniform_open(r.v[2], r.v[3]);
       if (u < density) g.edges.push_back(Edge{i, j, 1.0});
+    }
+  }
+  if (weights != EdgeWeights::Unit) {
+    // one draw per edge in edge order, from the pair blocks' second counter
+    for (std::size_t e = 0; e < g.edges.size(); ++e) {
+      const Philox4 b = draw_block(key, Stream::RandomGraph, static_cast<std::uint32_t>(e), 1);
+      const double u = uniform_open(b.v[0], b.v[1]);
+      g.edges[e].w = weights == EdgeWeights::PlusMinus ? (u < 0.5 ? -1.0 : 1.0)
+                                                       : std::floor(u * 21.0) - 10.0;
     }
   }
   return g;

@@ -877,8 +877,16 @@ std::string config_differences(const std::string& file, const std::string& here)
     if (it == b.end()) note(k, v, "unset");
     else if (it->second != v) note(k, v, it->second);
   }
+  // what an option newer than the file meant before it existed, where that is not its default
+  static const std::map<std::string, std::string> before = {
+      {"mapping", "\"paper\""}, {"start", "\"off\""}, {"edge-weights", "\"unit\""}, {"tie-break", "0.25"}};
   for (const auto& [k, v] : b) {
     if (a.find(k) != a.end()) continue;
+    const auto old = before.find(k);
+    if (old != before.end()) {
+      if (old->second != v) note(k, "unset (" + old->second + ")", v);
+      continue;
+    }
     const auto d = defaults.find(k);
     if (d == defaults.end() || d->second != v) note(k, "unset", v);
   }

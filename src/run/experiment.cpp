@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "spinhop/errors.hpp"
+#include "spinhop/mapping.hpp"
 #include "spinhop/options.hpp"
 #include "spinhop/runner.hpp"
 
@@ -64,6 +65,15 @@ void ExperimentConfig::validate() {
     throw ParameterError(os.str());
   }
   parse_hopfield_states(hopfield_states);
+  parse_mapping(mapping);
+  if (!(tie_break >= 0.0 && tie_break < 1.0)) {
+    throw ParameterError("invalid --tie-break " + std::to_string(tie_break) +
+                         ": must be in [0, 1) (a fraction of the smallest coupling)");
+  }
+  if (start != "off" && start != "random") {
+    throw ParameterError("invalid --start '" + start + "': must be off or random");
+  }
+  parse_edge_weights(edge_weights);
 }
 
 Experiment::Experiment(ExperimentConfig config) : config_(std::move(config)) {

@@ -75,17 +75,29 @@ void score_trial(const Task& task, const PointSpec& spec, const PaperEnergyModel
     if (c.input[static_cast<std::size_t>(j)]) input_words[j >> 6] |= std::uint64_t{1} << (j & 63);
   }
   if (!opt.hopfield) return;
-  const HopfieldResult h = run_hopfield(n, c.w, c.input, opt.hopfield_states, spec.key_of(local));
-  std::vector<std::uint64_t> hs(static_cast<std::size_t>(words), 0), none(hs.size(), 0);
-  for (int j = 0; j < n; ++j) {
-    if (h.state[static_cast<std::size_t>(j)]) hs[static_cast<std::size_t>(j >> 6)] |= std::uint64_t{1} << (j & 63);
+  const IdealNetwork ideal = task.ideal_network(c, spec, local);
+  const HopfieldResult h = run_hopfield(ideal.n, ideal.w, ideal.input, opt.hopfield_states,
+                                        spec.key_of(local), 1000, ideal.fields);
+  // neurons beyond the ideal network's (a bias neuron) read as the device's
+  std::vector<std::uint64_t> hs(state, state + words), none(static_cast<std::size_t>(words), 0);
+  for (int j = 0; j < ideal.n; ++j) {
+    const std::uint64_t bit = std::uint64_t{1} << (j & 63);
+    hs[static_cast<std::size_t>(j >> 6)] = h.state[static_cast<std::size_t>(j)]
+                                               ? (hs[static_cast<std::size_t>(j >> 6)] | bit)
+                                               : (hs[static_cast<std::size_t>(j >> 6)] & ~bit);
   }
   const TrialScore hscore = task.score(spec, local, hs.data(), none.data());
   rec.score.hopfield_success = hscore.success;
   rec.score.hopfield_accuracy = hscore.bit_accuracy;
   rec.score.hopfield_cut = hscore.cut;
-  bool same = true;
-  for (int w = 0; w < words; ++w) same = same && hs[static_cast<std::size_t>(w)] == state[w] && undecided[w] == 0;
+  bool same = true, inverse = ideal.inverse_equal;
+  for (int j = 0; j < ideal.n; ++j) {
+    const bool dev = test_bit(state, j), ide = h.state[static_cast<std::size_t>(j)] != 0;
+    if (test_bit(undecided, j)) same = inverse = false;
+    same = same && dev == ide;
+    inverse = inverse && dev != ide;
+  }
+  same = same || inverse;
   rec.score.hopfield_agrees = same ? 1 : 0;
 }
 

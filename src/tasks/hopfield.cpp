@@ -9,7 +9,8 @@ namespace spinhop {
 
 HopfieldResult run_hopfield(int n, const std::vector<double>& w,
                             const std::vector<std::uint8_t>& input, HopfieldStates states,
-                            const TrialKey& key, int max_sweeps) {
+                            const TrialKey& key, int max_sweeps,
+                            const std::vector<double>& fields) {
   HopfieldResult r;
   r.state = input;
   const double off = states == HopfieldStates::PlusMinus ? -1.0 : 0.0;
@@ -27,7 +28,7 @@ HopfieldResult run_hopfield(int n, const std::vector<double>& w,
     }
     bool changed = false;
     for (int j : order) {
-      double h = 0.0;  // field on j, summed in a fixed order
+      double h = fields.empty() ? 0.0 : fields[static_cast<std::size_t>(j)];  // summed in a fixed order
       for (int i = 0; i < n; ++i) {
         if (i != j) h += w[static_cast<std::size_t>(i) * n + j] * s[i];
       }

@@ -13,8 +13,10 @@
 namespace spinhop {
 
 MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
-                       const std::map<std::string, double>& known_optima, int exact_limit)
-    : graphs_(std::move(graphs)), edge_factor_(edge_factor) {
+                       const std::map<std::string, double>& known_optima, int exact_limit,
+                       Mapping mapping, bool random_start, double tie_break)
+    : graphs_(std::move(graphs)), edge_factor_(edge_factor), mapping_(mapping),
+      random_start_(random_start), tie_break_(tie_break) {
   if (graphs_.empty()) throw ParameterError("maxcut: no graph given (--graph FILE or --random-graph N)");
   n_ = graphs_.front().n;
   for (const Graph& g : graphs_) {
@@ -24,7 +26,7 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
                        " (one network size per run; sweep the size instead)");
     }
   }
-  check_neurons(n_, "graph size");
+  check_neurons(neurons(), "graph size");
   if (!(edge_factor > 0.0) || !std::isfinite(edge_factor)) {
     throw ParameterError("invalid --edge-factor " + std::to_string(edge_factor) + ": must be > 0");
   }
@@ -51,29 +53,59 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
 }
 
 TaskSpec MaxCutTask::spec(const ModelParams& m) const {
-  const std::size_t nn = static_cast<std::size_t>(n_) * n_;
-  if (weights_w_ != m.w || weights_.size() != nn * graphs_.size()) {
-    weights_.assign(nn * graphs_.size(), m.w);
+  // the mapping reads these model values (mapping.cpp); a sweep over one of them rebuilds it
+  const std::vector<double> key{m.w, m.r_p, m.r_ap, m.r_m, m.leak_soma, m.k()};
+  const int nd = neurons();
+  const std::size_t nn = static_cast<std::size_t>(nd) * nd;
+  if (key != weights_key_) {
+    weights_.assign(nn * graphs_.size(), 0.0);
+    fields_.assign(static_cast<std::size_t>(n_) * graphs_.size(), 0.0);
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
-      double* wg = weights_.data() + g * nn;
-      for (int j = 0; j < n_; ++j) wg[static_cast<std::size_t>(j) * n_ + j] = 0.0;
-      for (const Edge& e : graphs_[g].edges) {
-        const double v = -edge_factor_ * m.w * e.w;
-        wg[static_cast<std::size_t>(e.i) * n_ + e.j] = v;
-        wg[static_cast<std::size_t>(e.j) * n_ + e.i] = v;
-      }
+      const MappedNetwork net = map_graph(graphs_[g], mapping_, edge_factor_, m, tie_break_);
+      std::copy(net.w.begin(), net.w.end(), weights_.begin() + static_cast<std::ptrdiff_t>(g * nn));
+      std::copy(net.ideal_fields.begin(), net.ideal_fields.end(),
+                fields_.begin() + static_cast<std::ptrdiff_t>(g * n_));
     }
-    weights_w_ = m.w;
+    weights_key_ = key;
   }
   TaskSpec t;
-  t.n = n_;
+  t.n = nd;
   t.w = m.w;
   t.groups = static_cast<int>(graphs_.size());
   t.weights = WeightSource::Matrix;
   t.patterns = 0;
   t.matrices = weights_.data();
-  t.inputs = InputSource::AllOff;
+  t.inputs = random_start_ ? InputSource::RandomBits : InputSource::AllOff;
+  t.bias_neuron = mapping_ == Mapping::Ising ? n_ : -1;
   return t;
+}
+
+IdealNetwork MaxCutTask::ideal_network(const TrialCircuit& c, const PointSpec& spec,
+                                       std::uint64_t local) const {
+  IdealNetwork ideal;
+  ideal.inverse_equal = true;
+  const int nd = spec.task.n;
+  if (mapping_ != Mapping::Ising) {
+    ideal.n = nd;
+    ideal.w = c.w;
+    ideal.input = c.input;
+    return ideal;
+  }
+  // the problem's neurons with their couplings (as the trial's sources give them) and the
+  // fields the bias neuron stands for
+  const int n = n_;
+  const std::size_t g = static_cast<std::size_t>(group_of_trial(spec.task, local));
+  ideal.n = n;
+  ideal.w.resize(static_cast<std::size_t>(n) * n);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      ideal.w[static_cast<std::size_t>(i) * n + j] = c.w[static_cast<std::size_t>(i) * nd + j];
+    }
+  }
+  ideal.fields.assign(fields_.begin() + static_cast<std::ptrdiff_t>(g * n),
+                      fields_.begin() + static_cast<std::ptrdiff_t>((g + 1) * n));
+  ideal.input.assign(c.input.begin(), c.input.begin() + n);
+  return ideal;
 }
 
 TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
@@ -137,7 +169,8 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
   std::map<std::string, double> optima;
   if (c.random_graph > 0) {
     for (int g = 0; g < c.graph_count; ++g) {
-      graphs.push_back(random_graph(c.random_graph, c.density, c.seed, static_cast<std::uint64_t>(g)));
+      graphs.push_back(random_graph(c.random_graph, c.density, c.seed, static_cast<std::uint64_t>(g),
+                                    parse_edge_weights(c.edge_weights)));
     }
   } else {
     for (const std::string& path : c.graphs) graphs.push_back(files.graph(path));
@@ -148,7 +181,8 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
     }
     if (!optima_path.empty()) optima = read_optima_tsv(optima_path);
   }
-  return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima);
+  return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima, kExactMaxCutNodes,
+                                      parse_mapping(c.mapping), c.start == "random", c.tie_break);
 }
 
 }  // namespace

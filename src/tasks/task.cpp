@@ -50,6 +50,14 @@ PatternMatch best_pattern_match(const std::vector<std::uint64_t>& pattern_words,
   return best;
 }
 
+IdealNetwork Task::ideal_network(const TrialCircuit& c, const PointSpec& spec, std::uint64_t) const {
+  IdealNetwork ideal;
+  ideal.n = spec.task.n;
+  ideal.w = c.w;
+  ideal.input = c.input;
+  return ideal;
+}
+
 TrialCircuit rebuild_circuit(const PointSpec& spec, std::uint64_t local, bool with_devices) {
   const int n = spec.task.n;
   const std::size_t nn = static_cast<std::size_t>(n) * n;

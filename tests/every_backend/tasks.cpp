@@ -52,6 +52,40 @@ TEST_P(MaxCutRun, SmallGraphsScoredAgainstTheirExactOptimum) {
   }
 }
 
+// The Ising mapping at any density and sign: the nominal network from the all-OFF start ends
+// converged, every bit decided, the bias neuron ON, in a partition no single move improves (the
+// fixed point of the ideal network the mapping encodes).
+TEST_P(MaxCutRun, IsingMappingEndsInALocalOptimumAtAnyDensityAndSign) {
+  ModelParams m;
+  std::vector<Graph> graphs;
+  int id = 0;
+  for (EdgeWeights w : {EdgeWeights::Unit, EdgeWeights::PlusMinus, EdgeWeights::Int10}) {
+    for (double p : {0.1, 0.3, 0.7}) graphs.push_back(random_graph(14, p, 5, id++, w));
+  }
+  MaxCutTask task(graphs, 1.05, {}, kExactMaxCutNodes, Mapping::Ising);
+  ASSERT_EQ(task.neurons(), 15);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 4, 0);
+  const RunResult r = run_trials(task, m, spec, graphs.size(), 2, 0, Precision::Float, &backend());
+  for (std::size_t t = 0; t < r.records.size(); ++t) {
+    const Graph& g = graphs[t];
+    SCOPED_TRACE(g.name);
+    EXPECT_EQ(r.records[t].outcome.converged, 1);
+    EXPECT_TRUE(r.all.bit(t, 14)) << "bias neuron";
+    std::vector<std::uint8_t> side(14);
+    for (int j = 0; j < 14; ++j) {
+      EXPECT_FALSE((r.all.undecided[t * r.all.words] >> j) & 1u) << "node " << j;
+      side[j] = r.all.bit(t, j) ? 1 : 0;
+    }
+    const double cut = cut_value(g, side);
+    EXPECT_EQ(r.records[t].score.cut, cut);
+    for (int j = 0; j < 14; ++j) {
+      std::vector<std::uint8_t> moved = side;
+      moved[j] ^= 1;
+      EXPECT_LE(cut_value(g, moved), cut) << "moving node " << j << " improves the cut";
+    }
+  }
+}
+
 // Variation changes the trials, reproducibly; the variation run through the whole pipeline.
 TEST_P(VariationRun, TrialsDifferFromNominalAndRepeat) {
   ModelParams m;

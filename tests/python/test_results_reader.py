@@ -169,7 +169,8 @@ def test_graphs_and_cut_value(files):
         name = r.group_names[T.point[i] * r.groups + T.target[i]]
         nodes, edges = r.graphs[name]
         assert nodes == 9 and edges.shape[1] == 3
-        assert cut_value(adjacency(nodes, edges), states[i]) == T.cut[i]
+        assert cut_value(adjacency(nodes, edges), states[i][:nodes]) == T.cut[i]
+        assert states.shape[1] == nodes + 1 and states[i][nodes]  # the Ising mapping's bias neuron, ON
     assert r.reference.shape == (1, 3) and r.reference_kinds == ["exact"] * 3
 
 

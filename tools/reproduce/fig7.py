@@ -17,7 +17,7 @@ def run(ctx):
     G = sc["fig7_graphs"]
     if ctx["run"]:
         files = ctx["runner"].run_n_sweep(
-            "fig7_maxcut", ["maxcut", "--density", "0.5", "--graphs", str(G), "-t", str(G)], [],
+            "fig7_maxcut", ["maxcut", "--mapping", "paper", "--density", "0.5", "--graphs", str(G), "-t", str(G)], [],
             sc["fig7_sizes"], "--random-graph", sweep_only=["--random-graph", str(sc["fig7_sizes"][0])])
     else:
         files = existing_files(out, "fig7_maxcut")

@@ -18,7 +18,7 @@ def run(ctx):
     g05 = [os.path.join(ROOT, "data", "maxcut", f"g05_60.{k}") for k in range(10)]
     if ctx["run"]:
         f_rec = ctx["runner"].run("table2_recall_n60", ["recall", "--neurons", "60", "-t", str(sc["recall60_trials"])])
-        argv = ["maxcut"]
+        argv = ["maxcut", "--mapping", "paper"]
         for g in g05:
             argv += ["--graph", g]
         f_mc = ctx["runner"].run("table2_maxcut_g05_60", argv + ["-t", str(sc["g05_trials"])])

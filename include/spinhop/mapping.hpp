@@ -1,0 +1,67 @@
+// How a problem becomes synapse voltages (docs/model.md, "Mappings"): a graph's max-cut or a
+// general Ising problem (couplings J, fields h) onto the device network.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spinhop/graph.hpp"
+#include "spinhop/model.hpp"
+
+namespace spinhop {
+
+// An Ising problem over spins s in {-1, +1}:
+//   E(s) = offset - sum_{i<j} J_ij s_i s_j - sum_i h_i s_i     (dimensionless)
+struct IsingProblem {
+  std::string name;
+  int n = 0;
+  std::vector<Edge> couplings;  // J_ij for i < j (Edge::w holds J)
+  std::vector<double> fields;   // [n] h_i, empty = all zero
+  double offset = 0.0;          // constant term (a QUBO's conversion constant)
+
+  double energy(const std::vector<std::uint8_t>& bits) const;  // bit 1 = s +1
+  bool has_fields() const;
+};
+
+// Max-cut as Ising: J_ij = -w_ij / 2, h = 0, offset = -(sum w) / 2, so that E = -cut.
+IsingProblem graph_as_ising(const Graph& g);
+
+enum class Mapping {
+  Paper,     // the paper's: W_ij = +W for a non-edge, -edge_factor W w for an edge, no bias
+  Balanced,  // the paper's with the edge factor scaled by (1 - p)/p for edge density p
+  Ising,     // W_ij = c J_ij (0 for a non-edge) plus an always-ON bias neuron that cancels
+             // the conductance offset and the soma leak and carries the fields h
+};
+Mapping parse_mapping(const std::string& s);  // ParameterError if unknown
+const char* to_string(Mapping m);
+
+struct MappedNetwork {
+  int neurons = 0;        // neurons of the device network (the problem's, plus the bias neuron)
+  int bias = -1;          // the bias neuron, loaded ON (the last neuron), -1 without
+  double scale = 0.0;     // synapse volts per unit coupling (Ising mapping) [V]
+  std::vector<double> w;  // [neurons^2] nominal synapse voltage onto j from i at i*neurons + j [V]
+  std::vector<double> ideal_fields;  // [n] the field of the ideal network in the same volts [V]
+};
+
+// The Ising mapping: W_ij = c J_ij with c = W / max|J| (the strongest coupling gets W); the bias
+// neuron's synapse onto j, b_j, makes the sign of dendrite j's voltage that of
+// sum_i c J_ij s_i + c h_j for ON axons at 1/R_P and OFF axons at 1/R_AP (nominal devices):
+//   b_j = [ (G_P - G_AP)/2 c (h_j + t) - (G_P + G_AP)/2 sum_i c J_ij - (v_soma R_M / k) S_j ] / G_P
+// with S_j = 1/R_M + G_P + (n - 1)(G_P + G_AP)/2 the dendrite's mean conductance and the tie
+// break t_j = tie_break (1 + j/n) q, q = field_quantum(p) (a zero field settles ON instead of
+// creeping, and two nodes of equal field do not move in step).
+constexpr double kDefaultTieBreak = 0.25;
+MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break = kDefaultTieBreak);
+
+// A graph under any mapping (Ising: through graph_as_ising).
+MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
+                        double tie_break = kDefaultTieBreak);
+
+// The step between field values: gcd(2|J|, 2|h|) / 2 when those are integers, else the
+// smallest nonzero |J| or |h| (1 without couplings).
+double field_quantum(const IsingProblem& p);
+
+// Edge density of a simple graph: edges / (n (n - 1) / 2).
+double edge_density(const Graph& g);
+
+}  // namespace spinhop

@@ -1,0 +1,153 @@
+// Problem -> synapse voltages (docs/model.md, "Mappings").
+//
+// Why a bias neuron: dendrite j settles at V_j = sum_i G_ij W_ij / S_j, a conductance-weighted
+// mean of its synapse voltages, with G_ij = G_AP for an OFF axon and G_P for an ON one. Written
+// with spins s_i = +-1 the numerator is (G_P - G_AP)/2 sum_i W_ij s_i + (G_P + G_AP)/2 sum_i W_ij:
+// the network adds an offset proportional to the row sum of W to every field. The paper's mapping
+// lives with it (dense unit graphs make it small); any other graph is pushed to one side. A neuron
+// held ON (its dendrite sees only +W, so it fires and stays) has one synapse onto every dendrite
+// whose voltage cancels that offset, the soma leak's pull towards ON, and adds the fields h.
+#include "spinhop/mapping.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "spinhop/errors.hpp"
+
+namespace spinhop {
+
+double IsingProblem::energy(const std::vector<std::uint8_t>& bits) const {
+  double e = offset;
+  for (const Edge& c : couplings) {
+    const double si = bits[static_cast<std::size_t>(c.i)] ? 1.0 : -1.0;
+    const double sj = bits[static_cast<std::size_t>(c.j)] ? 1.0 : -1.0;
+    e -= c.w * si * sj;
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) e -= fields[i] * (bits[i] ? 1.0 : -1.0);
+  return e;
+}
+
+bool IsingProblem::has_fields() const {
+  return std::any_of(fields.begin(), fields.end(), [](double h) { return h != 0.0; });
+}
+
+IsingProblem graph_as_ising(const Graph& g) {
+  IsingProblem p;
+  p.name = g.name;
+  p.n = g.n;
+  p.couplings.reserve(g.edges.size());
+  for (const Edge& e : g.edges) p.couplings.push_back(Edge{e.i, e.j, -0.5 * e.w});
+  p.offset = -0.5 * g.total_weight();
+  return p;
+}
+
+Mapping parse_mapping(const std::string& s) {
+  if (s == "paper") return Mapping::Paper;
+  if (s == "balanced") return Mapping::Balanced;
+  if (s == "ising") return Mapping::Ising;
+  throw ParameterError("invalid --mapping '" + s + "': must be ising, balanced or paper");
+}
+
+const char* to_string(Mapping m) {
+  switch (m) {
+    case Mapping::Paper: return "paper";
+    case Mapping::Balanced: return "balanced";
+    default: return "ising";
+  }
+}
+
+double field_quantum(const IsingProblem& p) {
+  // with every 2|J| and 2|h| an integer, fields are multiples of gcd / 2; otherwise the
+  // smallest nonzero |J| stands in
+  std::vector<double> v;
+  for (const Edge& c : p.couplings) v.push_back(std::fabs(c.w));
+  for (double h : p.fields) v.push_back(std::fabs(h));
+  double smallest = 0.0;
+  long long g = 0;
+  bool integral = true;
+  for (double x : v) {
+    if (x == 0.0) continue;
+    if (smallest == 0.0 || x < smallest) smallest = x;
+    const double twice = 2.0 * x;
+    if (integral && twice < 1e12 && std::fabs(twice - std::round(twice)) <= 1e-9 * twice) {
+      g = std::gcd(g, static_cast<long long>(std::llround(twice)));
+    } else {
+      integral = false;
+    }
+  }
+  if (smallest == 0.0) return 1.0;
+  return integral && g > 0 ? 0.5 * static_cast<double>(g) : smallest;
+}
+
+double edge_density(const Graph& g) {
+  const double pairs = 0.5 * g.n * (g.n - 1.0);
+  return pairs > 0 ? static_cast<double>(g.edges.size()) / pairs : 0.0;
+}
+
+MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break) {
+  const int n = p.n;
+  const int nd = n + 1;
+  MappedNetwork net;
+  net.neurons = nd;
+  net.bias = n;
+  double jmax = 0.0;
+  for (const Edge& c : p.couplings) jmax = std::max(jmax, std::fabs(c.w));
+  for (double h : p.fields) jmax = std::max(jmax, std::fabs(h));
+  net.scale = jmax > 0.0 ? m.w / jmax : m.w;
+  net.w.assign(static_cast<std::size_t>(nd) * nd, 0.0);
+  auto at = [&](int i, int j) -> double& { return net.w[static_cast<std::size_t>(i) * nd + j]; };
+  std::vector<double> row_sum(static_cast<std::size_t>(n), 0.0);
+  for (const Edge& c : p.couplings) {
+    if (c.i == c.j) continue;
+    const double v = net.scale * c.w;
+    at(c.i, c.j) += v;
+    at(c.j, c.i) += v;
+    row_sum[static_cast<std::size_t>(c.i)] += v;
+    row_sum[static_cast<std::size_t>(c.j)] += v;
+  }
+  const double g_p = 1.0 / m.r_p, g_ap = 1.0 / m.r_ap;
+  const double g_mean = 0.5 * (g_p + g_ap), g_half = 0.5 * (g_p - g_ap);
+  const double s_dendrite = 1.0 / m.r_m + g_p + (n - 1) * g_mean;  // [S]
+  const double v_leak = m.leak_soma * m.r_m / m.k();  // the dendrite voltage the leak amounts to [V]
+  // a zero field (a node whose neighbours' weights balance) would leave its soma creeping at the
+  // residual of the nominal compensation: a push towards ON of a fraction of the field quantum
+  // settles it, graded with the node index so that two nodes of equal field (an isolated edge)
+  // do not move in step and oscillate
+  const double quantum = net.scale * field_quantum(p);
+  net.ideal_fields.assign(static_cast<std::size_t>(n), 0.0);
+  for (int j = 0; j < n; ++j) {
+    const double h = p.fields.empty() ? 0.0 : net.scale * p.fields[static_cast<std::size_t>(j)];
+    const double tie = tie_break * quantum * (1.0 + static_cast<double>(j) / n);
+    net.ideal_fields[static_cast<std::size_t>(j)] = h;
+    at(n, j) = (g_half * (h + tie) - g_mean * row_sum[static_cast<std::size_t>(j)] - v_leak * s_dendrite) / g_p;
+    at(j, n) = m.w;  // the bias neuron's dendrite sees +W only: it stays ON
+  }
+  return net;
+}
+
+MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
+                        double tie_break) {
+  if (mapping == Mapping::Ising) return map_ising(graph_as_ising(g), m, tie_break);
+  const int n = g.n;
+  MappedNetwork net;
+  net.neurons = n;
+  net.scale = m.w;
+  double factor = edge_factor;
+  if (mapping == Mapping::Balanced) {
+    // as much synapse voltage on a node's edges as on its non-edges, on average
+    const double p = edge_density(g);
+    if (p > 0.0) factor *= (1.0 - p) / p;
+  }
+  net.w.assign(static_cast<std::size_t>(n) * n, m.w);
+  for (int j = 0; j < n; ++j) net.w[static_cast<std::size_t>(j) * n + j] = 0.0;
+  for (const Edge& e : g.edges) {
+    const double v = -factor * m.w * e.w;
+    net.w[static_cast<std::size_t>(e.i) * n + e.j] = v;
+    net.w[static_cast<std::size_t>(e.j) * n + e.i] = v;
+  }
+  net.ideal_fields.assign(static_cast<std::size_t>(n), 0.0);
+  return net;
+}
+
+}  // namespace spinhop

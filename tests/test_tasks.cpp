@@ -58,9 +58,9 @@ TEST(MaxCutTask, WeightedEdgesScaleTheEdgeSynapse) {
   EXPECT_DOUBLE_EQ(t.matrices[1 * 3 + 1], 0.0);
 }
 
-// The Ising mapping's algebra on nominal devices: for any spin state, the sign of every soma's
-// velocity (its dendrite voltage over R_M plus the leak, ON axons at 1/R_P, OFF at 1/R_AP) is the
-// sign of the problem's field plus the tie break; the field of the ideal network is c h.
+// The Ising mapping's algebra on nominal devices: for any spin state, every soma's velocity (its
+// dendrite voltage over R_M plus the leak, ON axons at 1/R_P, OFF at 1/R_AP) is proportional to
+// the problem's field plus the tie break; the field of the ideal network is c h.
 TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
   ModelParams m;
   IsingProblem p;
@@ -97,6 +97,10 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
       const double v = m.k() * (num / den) / m.r_m + m.leak_soma;
       if (field != 0.0) EXPECT_EQ(v > 0, field > 0) << "state " << s << " neuron " << j << " field " << field;
       else EXPECT_GT(v, 0.0) << "a zero field settles ON";
+      // exactly: the leak cancelled for every state, the offset for nominal devices
+      const double tie = kDefaultTieBreak * 1.0 * (1.0 + static_cast<double>(j) / p.n);
+      const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
+      EXPECT_NEAR(v, m.k() / m.r_m * g_half * net.scale * (field + tie) / den, 1e-9);
     }
   }
   for (int j = 0; j < p.n; ++j) EXPECT_DOUBLE_EQ(net.ideal_fields[j], net.scale * p.fields[j]);

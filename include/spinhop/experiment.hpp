@@ -23,6 +23,9 @@ struct ExperimentConfig {
   // recall
   int neurons = 60;
   int patterns = 1;
+  std::string patterns_file;        // the user's patterns, one per line as 0/1 (sets N and P)
+  std::string inputs_file;          // the user's inputs, one per line; trial t loads line t mod lines
+  std::string weights_file;         // the synapse matrix [V] (.npy / .csv), onto j from i at (i, j)
   // images
   std::vector<std::string> images;  // PBM files; empty = the paper's letters U, T, D
   double distortion = 0.0;          // fraction of pixels flipped
@@ -36,6 +39,10 @@ struct ExperimentConfig {
   std::string mapping = "ising";    // graph -> synapses: ising, balanced or paper (mapping.hpp)
   double tie_break = 0.25;          // ising mapping: field towards ON, x the smallest |J|
   std::string start = "off";        // max-cut start state: off (every soma OFF) or random bits
+  // ising
+  std::vector<std::string> couplings;  // Ising / QUBO coupling files (ising_file.hpp)
+  std::string fields;               // Ising fields file; empty = none (or the diagonal)
+  bool qubo = false;                // the files hold a QUBO (minimise x^T Q x)
   std::string optima;               // TSV of known optima; empty = optima.tsv beside the graphs
   double target = 1.0;              // P(target): a trial reaches target * reference optimum
   // model, variation, baseline

@@ -36,6 +36,10 @@ EdgeWeights parse_edge_weights(const std::string& s);  // ParameterError if unkn
 Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id,
                    EdgeWeights weights = EdgeWeights::Unit);
 
+// The graph's content, independent of its name and edge order: FNV-1a 64 over "n" and the
+// sorted edges "i j w" (w to 17 digits), as 16 hex digits. Known optima are matched by it.
+std::string content_hash(const Graph& g);
+
 // Total weight of the edges whose ends lie on different sides; side[k] is 0 or 1 (nonzero counts
 // as 1) and has g.n entries.
 double cut_value(const Graph& g, const std::vector<std::uint8_t>& side);
@@ -57,7 +61,9 @@ MaxCut heuristic_maxcut(const Graph& g, std::uint64_t seed = 1, int restarts = 1
 // Expected cut of a uniformly random partition: each edge is cut with probability 1/2.
 double half_approximation(const Graph& g);
 
-// data/maxcut/optima.tsv: instance -> optimum. Throws InputError on malformed lines.
+// data/maxcut/optima.tsv: instance -> optimum, and with a `content_hash` column also
+// "#<hash>" -> optimum (a renamed copy of an instance keeps its optimum). Throws InputError on
+// malformed lines.
 std::map<std::string, double> read_optima_tsv(const std::string& path);
 
 // data/maxcut/solutions.tsv: instance -> side string ('0'/'1', character k = node k + 1).

@@ -43,13 +43,14 @@ struct MappedNetwork {
   std::vector<double> ideal_fields;  // [n] the field of the ideal network in the same volts [V]
 };
 
-// The Ising mapping: W_ij = c J_ij with c = W / max|J| (the strongest coupling gets W); the bias
-// neuron's synapse onto j, b_j, makes the sign of dendrite j's voltage that of
-// sum_i c J_ij s_i + c h_j for ON axons at 1/R_P and OFF axons at 1/R_AP (nominal devices):
-//   b_j = [ (G_P - G_AP)/2 c (h_j + t) - (G_P + G_AP)/2 sum_i c J_ij - (v_soma R_M / k) S_j ] / G_P
-// with S_j = 1/R_M + G_P + (n - 1)(G_P + G_AP)/2 the dendrite's mean conductance and the tie
-// break t_j = tie_break (1 + j/n) q, q = field_quantum(p) (a zero field settles ON instead of
-// creeping, and two nodes of equal field do not move in step).
+// The Ising mapping: W_ij = c J_ij - v_L for every pair (0 - v_L without a coupling), c = W / max|J|
+// (the strongest coupling or field gets W), v_L = v_soma R_M / k the dendrite voltage the soma
+// leak amounts to; the bias neuron's synapse onto j,
+//   b_j = [ (G_P - G_AP)/2 c (h_j + t_j) - (G_P + G_AP)/2 sum_i c J_ij - v_L (1/R_M + G_P) ] / G_P,
+// makes the sign of soma j's velocity that of sum_i J_ij s_i + h_j + t_j for every state, ON
+// axons at 1/R_P and OFF ones at 1/R_AP (nominal devices). The tie break t_j =
+// tie_break (1 + j/n) q, q = field_quantum(p), settles a zero field ON, and two nodes of equal
+// field do not move in step.
 constexpr double kDefaultTieBreak = 0.25;
 MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break = kDefaultTieBreak);
 

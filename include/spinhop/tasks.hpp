@@ -36,6 +36,7 @@ struct TrialScore {
   int hopfield_success = -1;
   double hopfield_accuracy = std::numeric_limits<double>::quiet_NaN();
   double hopfield_cut = std::numeric_limits<double>::quiet_NaN();
+  double ising_energy = std::numeric_limits<double>::quiet_NaN();  // ising: the problem's E(s)
 };
 
 // The ideal discrete network a trial is compared with (the Hopfield baseline): by default the
@@ -119,6 +120,11 @@ PatternMatch best_pattern_match(const std::vector<std::uint64_t>& pattern_words,
 class RecallTask final : public Task {
  public:
   RecallTask(int neurons, int patterns);
+  // The user's own patterns (rows of n bits, stored by eq. 3 unless `weights` is given), inputs
+  // (trial t loads row t mod rows; empty = random bits) and synapse matrix ([n*n] volts, onto j
+  // from i at i*n + j; empty = Hebbian).
+  RecallTask(std::vector<std::vector<std::uint8_t>> patterns,
+             std::vector<std::vector<std::uint8_t>> inputs, std::vector<double> weights);
   std::string name() const override { return "recall"; }
   int neurons() const override { return n_; }
   int patterns() const { return p_; }
@@ -129,6 +135,10 @@ class RecallTask final : public Task {
  private:
   int n_;
   int p_;
+  std::vector<std::uint64_t> pattern_words_;  // user patterns: [n], bit p = pattern p
+  std::vector<std::uint64_t> input_rows_;     // user inputs: [rows][(n+63)/64]
+  int input_count_ = 0;
+  std::vector<double> weights_;               // user synapse matrix [n*n] [V]
 };
 
 // Distorted-image recall (Fig. 6): same-size images stored, one pixel per neuron; trial t loads
@@ -166,8 +176,15 @@ class MaxCutTask final : public Task {
              const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
              Mapping mapping = Mapping::Paper, bool random_start = false,
              double tie_break = kDefaultTieBreak);
-  std::string name() const override { return "maxcut"; }
+  std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? 1 : 0); }
+  // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the
+  // problem's energy E = energy_of_zero_cut[g] - cut (the task is then called "ising").
+  void as_ising(std::vector<double> energy_of_zero_cut) { energy_of_zero_cut_ = std::move(energy_of_zero_cut); }
+  double energy_of_zero_cut(int g) const {
+    return energy_of_zero_cut_.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                       : energy_of_zero_cut_[static_cast<std::size_t>(g)];
+  }
   int nodes() const { return n_; }
   Mapping mapping() const { return mapping_; }
   IdealNetwork ideal_network(const TrialCircuit& c, const PointSpec& spec,
@@ -191,10 +208,12 @@ class MaxCutTask final : public Task {
   Mapping mapping_;
   bool random_start_;
   double tie_break_;
+  std::vector<double> energy_of_zero_cut_;     // ising: per graph, empty for max-cut
   std::vector<double> reference_;
   std::vector<std::string> reference_kind_;  // "exact", "known", "heuristic" or "none"
   mutable std::vector<double> weights_;       // [graphs][neurons^2] synapse voltages for the last model
   mutable std::vector<double> fields_;        // [graphs][n] the ideal network's fields [V]
+  mutable std::vector<double> scales_;        // [graphs] synapse volts per unit coupling [V]
   mutable std::vector<double> weights_key_;   // the model values the mapping used
 };
 

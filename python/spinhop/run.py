@@ -121,7 +121,7 @@ def run_command(args, progress=None):
 def run(task="recall", *, output=None, sweep=None, progress=True, force=False, **options):
     """Runs a spinhop experiment here and returns its results (spinhop.Results).
 
-    task: "recall", "images" or "maxcut" (or "run" with config="experiment.toml" / from_="r.h5").
+    task: "recall", "images", "maxcut" or "ising" (or "run" with config="experiment.toml" / from_="r.h5").
     output: the HDF5 results file; None writes a temporary one, removed when the returned
     Results object is garbage-collected. sweep: {axis: values} (a list, or a "start:stop:step"
     string), several axes making a Cartesian product. progress: a line redrawn on stderr (True),

@@ -1,10 +1,12 @@
 #include "spinhop/graph.hpp"
 #include "io/input_file.hpp"
+#include "io/text_parse.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -24,37 +26,10 @@ std::istringstream open_input(const std::string& path, std::uint64_t max_bytes, 
   return std::istringstream(io::read_input_file(path, max_bytes, what));
 }
 
-std::vector<std::string> split_whitespace(const std::string& line) {
-  std::istringstream ss(line);
-  std::vector<std::string> tokens;
-  for (std::string t; ss >> t;) tokens.push_back(t);
-  return tokens;
-}
-
-// The whole token must be the number: "1x" and "" fail.
-bool parse_int(const std::string& t, long long* v) {
-  const char* end = t.data() + t.size();
-  const auto r = std::from_chars(t.data(), end, *v);
-  return r.ec == std::errc() && r.ptr == end;
-}
-
-bool parse_real(const std::string& t, double* v) {
-  const std::size_t skip = t.size() > 1 && t[0] == '+' ? 1 : 0;  // from_chars rejects a '+' sign
-  const char* end = t.data() + t.size();
-  const auto r = std::from_chars(t.data() + skip, end, *v);
-  return r.ec == std::errc() && r.ptr == end && std::isfinite(*v);
-}
-
-class LineError {
- public:
-  explicit LineError(const std::string& path) : path_(path) {}
-  [[noreturn]] void operator()(int line, const std::string& problem) const {
-    throw InputError(path_ + ":" + std::to_string(line) + ": " + problem);
-  }
-
- private:
-  const std::string& path_;
-};
+using io::LineError;
+using io::parse_int;
+using io::parse_real;
+using io::split_whitespace;
 
 // Reads the "n m" header, skipping blank lines before it.
 void read_rudy_header(std::istream& in, const LineError& fail, int* line, int* n, long long* m) {
@@ -277,13 +252,6 @@ Graph read_rudy(const std::string& path) {
   return g;
 }
 
-// The draw, fixed so that a graph can be rebuilt from (n, density, seed, graph_id) alone:
-//   pairs (i, j), i < j, are numbered row-major: p = 0 for (0,1), 1 for (0,2), ..., n-2 for (0,n-1),
-//   n-1 for (1,2), ...;
-//   r = draw_block(TrialKey{seed, graph_id}, Stream::RandomGraph, p / 2, 0);
-//   u = p even ? uniform_open(r.v[0], r.v[1]) : uniform_open(r.v[2], r.v[3]);
-//   the edge is present, with weight 1, iff u < density.
-// u is never 0 or 1, so density 0 gives no edges and density 1 the complete graph.
 EdgeWeights parse_edge_weights(const std::string& s) {
   if (s == "unit") return EdgeWeights::Unit;
   if (s == "pm1") return EdgeWeights::PlusMinus;
@@ -291,6 +259,15 @@ EdgeWeights parse_edge_weights(const std::string& s) {
   throw ParameterError("invalid --edge-weights '" + s + "': must be unit, pm1 or int10");
 }
 
+// The draw, fixed so that a graph can be rebuilt from (n, density, seed, graph_id) alone:
+//   pairs (i, j), i < j, are numbered row-major: p = 0 for (0,1), 1 for (0,2), ..., n-2 for (0,n-1),
+//   n-1 for (1,2), ...;
+//   r = draw_block(TrialKey{seed, graph_id}, Stream::RandomGraph, p / 2, 0);
+//   u = p even ? uniform_open(r.v[0], r.v[1]) : uniform_open(r.v[2], r.v[3]);
+//   the edge is present, with weight 1, iff u < density.
+// u is never 0 or 1, so density 0 gives no edges and density 1 the complete graph. Weights other
+// than unit: edge e (in that order) draws b = draw_block(key, RandomGraph, e, 1),
+// u = uniform_open(b.v[0], b.v[1]); pm1: -1 if u < 1/2 else +1; int10: floor(21 u) - 10.
 Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t graph_id,
                    EdgeWeights weights) {
   if (n < 2 || n > 4096) {
@@ -327,6 +304,26 @@ Graph random_graph(int n, double density, std::uint64_t seed, std::uint64_t grap
     }
   }
   return g;
+}
+
+std::string content_hash(const Graph& g) {
+  std::vector<Edge> e = g.edges;
+  std::sort(e.begin(), e.end(), [](const Edge& a, const Edge& b) { return a.i != b.i ? a.i < b.i : a.j < b.j; });
+  std::uint64_t h = 1469598103934665603ull;
+  auto eat = [&h](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  eat(std::to_string(g.n) + "\n");
+  char buf[96];
+  for (const Edge& x : e) {
+    std::snprintf(buf, sizeof buf, "%d %d %.17g\n", x.i, x.j, x.w);
+    eat(buf);
+  }
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 double cut_value(const Graph& g, const std::vector<std::uint8_t>& side) {
@@ -368,6 +365,17 @@ std::map<std::string, double> read_optima_tsv(const std::string& path) {
     double v = 0;
     if (!parse_real(f[value_col], &v)) fail(line, "non-numeric optimum '" + f[value_col] + "'");
     optima[f[name_col]] = v;
+  }
+  const auto hash_col = std::find(tsv.header.begin(), tsv.header.end(), "content_hash");
+  if (hash_col != tsv.header.end()) {
+    const std::size_t c = static_cast<std::size_t>(hash_col - tsv.header.begin());
+    for (const auto& [line, f] : tsv.rows) {
+      if (f[c].empty()) continue;
+      if (f[c].size() != 16 || f[c].find_first_not_of("0123456789abcdef") != std::string::npos) {
+        fail(line, "content_hash '" + f[c] + "' is not 16 lowercase hex digits");
+      }
+      optima["#" + f[c]] = optima[f[name_col]];
+    }
   }
   return optima;
 }

@@ -50,10 +50,12 @@ constexpr std::size_t kChunkRows = 4096;
 
 // Which tasks a column belongs to: a file holds only its task's columns (no all-NaN columns of
 // another task).
-enum class Scope { All, Patterns, Cuts };
+enum class Scope { All, Patterns, Cuts, Ising };
 
 bool in_scope(Scope s, const std::string& task) {
-  return s == Scope::All || (s == Scope::Cuts) == (task == "maxcut");
+  const bool cuts = task == "maxcut" || task == "ising";
+  if (s == Scope::Ising) return task == "ising";
+  return s == Scope::All || (s == Scope::Cuts) == cuts;
 }
 
 struct Column {
@@ -132,6 +134,9 @@ const std::vector<Column>& columns() {
       {"hopfield_cut", H5T_IEEE_F64LE, true, "edge weight", "max-cut: the ideal network's cut",
        [](const TrialRecord& r) { return r.score.hopfield_cut; },
        [](TrialRecord& r, double v) { r.score.hopfield_cut = v; }, Scope::Cuts},
+      {"ising_energy", H5T_IEEE_F64LE, true, "problem units", "ising: the problem's energy E(s) (a QUBO's objective f(x)) of the read-out",
+       [](const TrialRecord& r) { return r.score.ising_energy; },
+       [](TrialRecord& r, double v) { r.score.ising_energy = v; }, Scope::Ising},
   };
   return cols;
 }
@@ -769,6 +774,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
       if (!g.edges.empty()) h5::write_rows(d, H5T_NATIVE_DOUBLE, 0, g.edges.size(), 3, e.data());
       describe(d, "1", "edges (i, j, weight), 0-based node ids");
       h5::write_attr(d, "nodes", static_cast<std::int64_t>(g.n));
+      h5::write_attr(d, "content_hash", content_hash(g));
     }
   }
 

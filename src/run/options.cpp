@@ -28,19 +28,25 @@ std::vector<OptionSpec> option_table(ExperimentConfig& c) {
   return {
       {"neurons", "-n", "neurons N (N^2 devices)", task, &c.neurons, "recall", "1", "neurons", {"N", "n"}},
       {"patterns", "-p", "stored random patterns P", task, &c.patterns, "recall", "1", "patterns", {"P"}},
+      {"patterns-file", "", "your own patterns, one per line as 0/1 (sets N and P; stored by eq. 3 unless --weights)", task, &c.patterns_file, "recall", "", "", {}},
+      {"inputs-file", "", "your own inputs, one per line as 0/1; trial t loads line t mod lines (default: random)", task, &c.inputs_file, "recall", "", "", {}},
+      {"weights", "", "the synapse matrix W_ij [V] (.npy or .csv, N x N, entry (i, j) onto dendrite j from neuron i; diagonal unused) instead of eq. 3", task, &c.weights_file, "recall", "", "", {}},
       {"image", "", "PBM image to store (repeatable; default: the paper's U, T, D)", task, &c.images, "images", "", "", {}},
       {"distortion", "", "fraction of pixels flipped in each input (sweep it for several levels)", task, &c.distortion, "images", "1", "distortion", {"d"}},
       {"graph", "", "rudy / Biq Mac graph file (repeatable; trial t runs graph t mod count)", task, &c.graphs, "maxcut", "", "", {}},
       {"random-graph", "", "nodes of seeded G(n, p) random graphs instead of files", task, &c.random_graph, "maxcut", "1", "neurons", {"N", "n"}},
       {"density", "", "edge probability p of the random graphs", task, &c.density, "maxcut", "1", "density", {}},
       {"graphs", "", "random graphs per point", task, &c.graph_count, "maxcut", "1", "graphs", {}},
+      {"couplings", "", "Ising couplings J (or a QUBO's Q with --qubo): sparse text 'i j value' (i == j: a field), dense .npy or .csv (repeatable: trial t runs problem t mod count)", task, &c.couplings, "ising", "", "", {}},
+      {"fields", "", "Ising fields h: n values, text or 1-d .npy (one --couplings file)", task, &c.fields, "ising", "", "", {}},
+      {"qubo", "", "the --couplings files are QUBOs: minimise f(x) = x^T Q x over x in {0,1}^n (converted to Ising with its offset)", task, &c.qubo, "ising", "", "", {}},
       {"edge-weights", "", "edge weights of the random graphs: unit, pm1 (+-1 at random) or int10 (integers uniform in [-10, 10])", task, &c.edge_weights, "maxcut", "", "", {}},
-      {"mapping", "", "graph -> synapse voltages: ising (couplings on edges, a bias neuron; any density and sign), balanced or paper (+W non-edges, -edge_factor W w edges)", task, &c.mapping, "maxcut", "", "", {}},
-      {"tie-break", "", "ising mapping: a field towards ON of this fraction of the smallest nonzero |J| (a zero field settles instead of creeping)", task, &c.tie_break, "maxcut", "1", "tie-break", {}},
-      {"start", "", "start state: off (every soma loaded OFF) or random (random bits, one draw per trial)", task, &c.start, "maxcut", "", "", {}},
-      {"edge-factor", "", "paper / balanced mappings: edge synapse = -edge_factor W w for an edge of weight w", task, &c.edge_factor, "maxcut", "1", "edge-factor", {}},
+      {"mapping", "", "graph -> synapse voltages: ising (couplings on edges, a bias neuron; any density and sign), balanced or paper (+W non-edges, -edge_factor W w edges)", task, &c.mapping, "maxcut,ising", "", "", {}},
+      {"tie-break", "", "ising mapping: a field towards ON of this fraction of the smallest nonzero |J| (a zero field settles instead of creeping)", task, &c.tie_break, "maxcut,ising", "1", "tie-break", {}},
+      {"start", "", "start state: off (every soma loaded OFF) or random (random bits, one draw per trial)", task, &c.start, "maxcut,ising", "", "", {}},
+      {"edge-factor", "", "paper / balanced mappings: edge synapse = -edge_factor W w for an edge of weight w", task, &c.edge_factor, "maxcut,ising", "1", "edge-factor", {}},
       {"optima", "", "TSV of known optima (instance, optimum columns; default: optima.tsv beside the graphs)", task, &c.optima, "maxcut", "", "", {}},
-      {"target", "", "P(target): fraction of trials reaching target x reference optimum", task, &c.target, "maxcut", "1", "target", {}},
+      {"target", "", "P(target): fraction of trials reaching target x reference optimum", task, &c.target, "maxcut,ising", "1", "target", {}},
       {"g-factor", "", "Lande factor g [-]", dev, &m.g_factor, all, "1", "g-factor", {"g"}},
       {"polarization", "", "spin polarization P [-]", dev, &m.polarization, all, "1", "polarization", {}},
       {"m-sat", "", "saturation magnetization M_SAT [A/m]", dev, &m.m_sat, all, "A/m", "m-sat", {"M_SAT"}},
@@ -372,10 +378,14 @@ std::string to_toml(const ExperimentConfig& cfg) {
 
 void absolutize_paths(ExperimentConfig& c) {
   namespace fs = std::filesystem;
-  for (auto* list : {&c.images, &c.graphs}) {
+  for (auto* list : {&c.images, &c.graphs, &c.couplings}) {
     for (std::string& p : *list) p = fs::absolute(p).lexically_normal().string();
   }
   if (!c.optima.empty()) c.optima = fs::absolute(c.optima).lexically_normal().string();
+  for (std::string* p : {&c.patterns_file, &c.inputs_file, &c.weights_file}) {
+    if (!p->empty()) *p = fs::absolute(*p).lexically_normal().string();
+  }
+  if (!c.fields.empty()) c.fields = fs::absolute(c.fields).lexically_normal().string();
 }
 
 }  // namespace spinhop

@@ -97,6 +97,15 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
   net.scale = jmax > 0.0 ? m.w / jmax : m.w;
   net.w.assign(static_cast<std::size_t>(nd) * nd, 0.0);
   auto at = [&](int i, int j) -> double& { return net.w[static_cast<std::size_t>(i) * nd + j]; };
+  // the soma leak amounts to a dendrite voltage v_leak; subtracting it from every synapse of the
+  // problem takes sum_i G_i v_leak off the numerator whatever the axons' states, the bias
+  // synapse takes the rest, (1/R_M + G_P) v_leak: the leak is cancelled exactly for every state
+  const double v_leak = m.leak_soma * m.r_m / m.k();  // [V]
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i != j) at(i, j) = -v_leak;
+    }
+  }
   std::vector<double> row_sum(static_cast<std::size_t>(n), 0.0);
   for (const Edge& c : p.couplings) {
     if (c.i == c.j) continue;
@@ -108,11 +117,8 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
   }
   const double g_p = 1.0 / m.r_p, g_ap = 1.0 / m.r_ap;
   const double g_mean = 0.5 * (g_p + g_ap), g_half = 0.5 * (g_p - g_ap);
-  const double s_dendrite = 1.0 / m.r_m + g_p + (n - 1) * g_mean;  // [S]
-  const double v_leak = m.leak_soma * m.r_m / m.k();  // the dendrite voltage the leak amounts to [V]
-  // a zero field (a node whose neighbours' weights balance) would leave its soma creeping at the
-  // residual of the nominal compensation: a push towards ON of a fraction of the field quantum
-  // settles it, graded with the node index so that two nodes of equal field (an isolated edge)
+  // a zero field (a node whose neighbours' weights balance) would leave its soma still or
+  // creeping: a push towards ON of a fraction of the field quantum settles it, graded with the node index so that two nodes of equal field (an isolated edge)
   // do not move in step and oscillate
   const double quantum = net.scale * field_quantum(p);
   net.ideal_fields.assign(static_cast<std::size_t>(n), 0.0);
@@ -120,7 +126,8 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
     const double h = p.fields.empty() ? 0.0 : net.scale * p.fields[static_cast<std::size_t>(j)];
     const double tie = tie_break * quantum * (1.0 + static_cast<double>(j) / n);
     net.ideal_fields[static_cast<std::size_t>(j)] = h;
-    at(n, j) = (g_half * (h + tie) - g_mean * row_sum[static_cast<std::size_t>(j)] - v_leak * s_dendrite) / g_p;
+    at(n, j) = (g_half * (h + tie) - g_mean * row_sum[static_cast<std::size_t>(j)] -
+                v_leak * (1.0 / m.r_m + g_p)) / g_p;
     at(j, n) = m.w;  // the bias neuron's dendrite sees +W only: it stays ON
   }
   return net;

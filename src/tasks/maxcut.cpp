@@ -35,7 +35,8 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
   const double heuristic_work = 400.0 * static_cast<double>(graphs_.size()) * n_ * n_;
   const bool heuristic = heuristic_work <= 2e10;
   for (const Graph& g : graphs_) {
-    const auto known = known_optima.find(g.name);
+    auto known = known_optima.find(g.name);
+    if (known == known_optima.end()) known = known_optima.find("#" + content_hash(g));
     if (g.n <= exact_limit) {
       reference_.push_back(exact_maxcut(g).value);
       reference_kind_.push_back("exact");
@@ -60,9 +61,11 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
   if (key != weights_key_) {
     weights_.assign(nn * graphs_.size(), 0.0);
     fields_.assign(static_cast<std::size_t>(n_) * graphs_.size(), 0.0);
+    scales_.assign(graphs_.size(), 0.0);
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
       const MappedNetwork net = map_graph(graphs_[g], mapping_, edge_factor_, m, tie_break_);
       std::copy(net.w.begin(), net.w.end(), weights_.begin() + static_cast<std::ptrdiff_t>(g * nn));
+      scales_[g] = net.scale;
       std::copy(net.ideal_fields.begin(), net.ideal_fields.end(),
                 fields_.begin() + static_cast<std::ptrdiff_t>(g * n_));
     }
@@ -84,23 +87,22 @@ IdealNetwork MaxCutTask::ideal_network(const TrialCircuit& c, const PointSpec& s
                                        std::uint64_t local) const {
   IdealNetwork ideal;
   ideal.inverse_equal = true;
-  const int nd = spec.task.n;
   if (mapping_ != Mapping::Ising) {
-    ideal.n = nd;
+    ideal.n = spec.task.n;
     ideal.w = c.w;
     ideal.input = c.input;
     return ideal;
   }
-  // the problem's neurons with their couplings (as the trial's sources give them) and the
-  // fields the bias neuron stands for
+  // the problem's neurons with their nominal couplings c J_ij (J = -w/2) and the fields the
+  // bias neuron stands for
   const int n = n_;
   const std::size_t g = static_cast<std::size_t>(group_of_trial(spec.task, local));
   ideal.n = n;
-  ideal.w.resize(static_cast<std::size_t>(n) * n);
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) {
-      ideal.w[static_cast<std::size_t>(i) * n + j] = c.w[static_cast<std::size_t>(i) * nd + j];
-    }
+  ideal.w.assign(static_cast<std::size_t>(n) * n, 0.0);
+  for (const Edge& e : graphs_[g].edges) {
+    const double v = -0.5 * scales_[g] * e.w;
+    ideal.w[static_cast<std::size_t>(e.i) * n + e.j] = v;
+    ideal.w[static_cast<std::size_t>(e.j) * n + e.i] = v;
   }
   ideal.fields.assign(fields_.begin() + static_cast<std::ptrdiff_t>(g * n),
                       fields_.begin() + static_cast<std::ptrdiff_t>((g + 1) * n));
@@ -130,6 +132,7 @@ TrialScore MaxCutTask::score(const PointSpec& spec, std::uint64_t local,
   s.gap = ref > 0.0 ? 1.0 - s.cut / ref : (known && s.cut >= ref ? 0.0 : std::nan(""));
   s.success = (decided == n_ && known && s.cut >= ref) ? 1 : 0;
   s.bit_accuracy = std::nan("");  // no target pattern
+  if (!energy_of_zero_cut_.empty()) s.ising_energy = energy_of_zero_cut_[static_cast<std::size_t>(g)] - s.cut;
   return s;
 }
 

@@ -9,12 +9,14 @@ namespace spinhop {
 const TaskKindInfo& recall_task_kind();
 const TaskKindInfo& images_task_kind();
 const TaskKindInfo& maxcut_task_kind();
+const TaskKindInfo& ising_task_kind();
 
 const std::vector<TaskKindInfo>& task_kinds() {
   static const std::vector<TaskKindInfo> kinds = {
       recall_task_kind(),
       images_task_kind(),
       maxcut_task_kind(),
+      ising_task_kind(),
   };
   return kinds;
 }

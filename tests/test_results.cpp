@@ -774,3 +774,26 @@ TEST(Cli, PythonUserReadsTheSummary) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << out;
   EXPECT_NE(out.find("summary matches the trials"), std::string::npos) << out;
 }
+
+// The best-of-K estimator is the mean over every K-subset of the trials of its best cut.
+TEST(MaxCutReference, ExpectedBestOfKIsTheMeanOverEverySubset) {
+  const std::vector<double> cuts = {5, 9, 7, 7, 3, 10, 8};
+  const int n = static_cast<int>(cuts.size());
+  for (int k = 1; k <= n; ++k) {
+    double sum = 0;
+    int subsets = 0;
+    for (int mask = 0; mask < (1 << n); ++mask) {
+      if (__builtin_popcount(mask) != k) continue;
+      double best = -1;
+      for (int i = 0; i < n; ++i) {
+        if (mask >> i & 1) best = std::max(best, cuts[i]);
+      }
+      sum += best;
+      ++subsets;
+    }
+    EXPECT_NEAR(expected_best_of(cuts, k), sum / subsets, 1e-12) << "K = " << k;
+  }
+  EXPECT_NEAR(expected_best_of(cuts, 1), 7.0, 1e-12);  // the mean
+  EXPECT_DOUBLE_EQ(expected_best_of(cuts, n), 10.0);  // the best
+  EXPECT_TRUE(std::isnan(expected_best_of(cuts, n + 1)));
+}

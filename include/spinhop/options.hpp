@@ -53,5 +53,9 @@ void apply_option(ExperimentConfig& c, const std::string& name, const std::strin
 std::string to_toml(const ExperimentConfig& c);
 // Makes the image and graph paths absolute (so a stored config re-runs from anywhere).
 void absolutize_paths(ExperimentConfig& c);
+// A string as a TOML basic string (quoted, '"' and '\\' escaped): how to_toml writes paths.
+std::string toml_quote(const std::string& s);
+// Every file the configuration names, as (option, path), in a fixed order.
+std::vector<std::pair<std::string, std::string>> input_files(const ExperimentConfig& c);
 
 }  // namespace spinhop

@@ -22,6 +22,21 @@ constexpr int kResultsFormatVersion = 3;
 constexpr int kResultsOldestFormatVersion = 2;
 
 // Root attributes and the sweep-point table.
+// A file a run read (a graph, couplings, patterns, ...), kept in the results file so that the
+// run can be repeated after the file has moved (docs/output-format.md, /inputs).
+struct StoredInput {
+  std::string option;  // the option that named it ("graph", "couplings", ...)
+  std::string path;    // absolute, as in the stored configuration
+  std::string hash;    // content_hash_of_bytes(bytes)
+  std::string bytes;   // empty when read from a file's header (read_stored_input() has them)
+};
+
+// FNV-1a 64 of a file's bytes, 16 hex digits.
+std::string content_hash_of_bytes(const std::string& bytes);
+
+// The bytes of /inputs entry k of a results file.
+std::string read_stored_input(const std::string& path, std::size_t k);
+
 struct ResultsHeader {
   std::string spinhop_version, git_sha, backend, device, created, command_line, config_toml,
       task, precision;
@@ -36,6 +51,7 @@ struct ResultsHeader {
   std::vector<std::vector<std::string>> group_names;      // [point][group]: image / graph names
   double target = 1.0;            // max-cut P(target) fraction of the reference
   std::vector<Graph> graphs;      // max-cut: every graph the run uses, stored in /graphs
+  std::vector<StoredInput> inputs;  // every file the run read, bytes and all (/inputs)
   int traces = 0;                 // traces per point
   std::vector<std::vector<std::pair<int, int>>> trace_axons;  // [point]: traced axons (i, j)
 };
@@ -120,7 +136,15 @@ struct GroupSummary {
   // a trial (t_solution, or t_max when it did not converge) x ln(0.01) / ln(1 - p_target),
   // at least one trial's; infinite when no trial reached the target [s]
   double tts99 = 0;
+  // max-cut: the expected best cut of K trials drawn from the group's, for K = kBestOfK[k]
+  // (NaN where K exceeds the trials): the best-of-K curve, from every K-subset of the trials
+  std::vector<double> best_of_k;
 };
+constexpr int kBestOfK[] = {1, 2, 5, 10, 20, 50, 100, 1000};
+
+// E[max of K values drawn without replacement from `values`] (order statistics: the i-th
+// smallest of n is the maximum of C(i-1, K-1) of the C(n, K) subsets). NaN if K > n.
+double expected_best_of(std::vector<double> values, int k);
 
 // Time to solution at 99% from the mean duration of a trial [s] and the probability that one
 // reaches the target: trial_time x ln(0.01) / ln(1 - p), trial_time when p >= 0.99, infinite
@@ -177,6 +201,7 @@ class GroupSummaryBuilder {
     std::uint64_t trials = 0;
     double best = -INFINITY, sum = 0, gap = 0, ngap = 0, hit = 0;
     double duration = 0;  // sum of the trials' t_solution (t_max for those that did not converge) [s]
+    std::vector<double> values;  // every read-out cut (best-of-K)
   };
   const ResultsHeader& h_;
   std::uint64_t point_;

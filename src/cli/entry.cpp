@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -15,10 +16,16 @@
 #include "commands.hpp"
 #include "toml_config.hpp"
 #include "spinhop/errors.hpp"
+#include "io/input_file.hpp"
+#include "spinhop/options.hpp"
 #include "spinhop/results_file.hpp"
 #include "spinhop/version.hpp"
 
 namespace spinhop::cli {
+
+namespace {
+std::string with_stored_inputs(const std::string& h5, const ResultsHeader& h);
+}  // namespace
 
 std::string join_args(const std::vector<std::string>& args) {
   std::string s = "spinhop";
@@ -88,7 +95,8 @@ int run_unguarded(const std::vector<std::string>& argv_in, const MessageSink& sa
         const bool eq_from = args[i].rfind("--from=", 0) == 0;
         if (from || eq_from) {
           const std::string h5 = from ? args[i + 1] : args[i].substr(7);
-          const std::string toml = read_results_header(h5).config_toml;
+          const ResultsHeader stored = read_results_header(h5);
+          const std::string toml = with_stored_inputs(h5, stored);
           temp_config = (std::filesystem::temp_directory_path() /
                          ("spinhop-from-" + std::to_string(getpid()) + ".toml")).string();
           std::ofstream(temp_config) << toml;
@@ -154,6 +162,70 @@ int run_unguarded(const std::vector<std::string>& argv_in, const MessageSink& sa
   std::error_code ec;
   if (!temp_config.empty()) std::filesystem::remove(temp_config, ec);
   return rc;
+}
+
+}  // namespace
+
+namespace {
+
+// Where `run --from` puts the stored copy of a file that has moved: content-addressed, so a
+// second --from (or a --resume of its output) finds the same path.
+std::filesystem::path input_cache_dir() {
+  namespace fs = std::filesystem;
+  if (const char* d = std::getenv("SPINHOP_CACHE_DIR"); d != nullptr && *d) return fs::path(d) / "inputs";
+  if (const char* d = std::getenv("XDG_CACHE_HOME"); d != nullptr && *d) return fs::path(d) / "spinhop" / "inputs";
+  if (const char* d = std::getenv("HOME"); d != nullptr && *d) return fs::path(d) / ".cache" / "spinhop" / "inputs";
+  return fs::temp_directory_path() / "spinhop-inputs";
+}
+
+// The stored configuration of a results file, every file it names that is missing or changed
+// replaced by the copy the file holds (/inputs).
+std::string with_stored_inputs(const std::string& h5, const ResultsHeader& h) {
+  namespace fs = std::filesystem;
+  std::string toml = h.config_toml;
+  for (std::size_t k = 0; k < h.inputs.size(); ++k) {
+    const StoredInput& in = h.inputs[k];
+    std::error_code ec;
+    if (fs::is_regular_file(in.path, ec)) {
+      try {
+        if (content_hash_of_bytes(io::read_input_file(in.path, io::kMaxGraphBytes, in.option.c_str())) == in.hash) continue;
+      } catch (const Error&) {
+        // unreadable: use the stored copy
+      }
+    }
+    const fs::path dir = input_cache_dir() / in.hash;
+    const fs::path copy = dir / fs::path(in.path).filename();
+    bool have = false;
+    if (fs::is_regular_file(copy, ec)) {
+      try {
+        have = content_hash_of_bytes(io::read_input_file(copy.string(), io::kMaxGraphBytes, in.option.c_str())) == in.hash;
+      } catch (const Error&) {
+        have = false;
+      }
+    }
+    if (!have) {
+      const std::string bytes = read_stored_input(h5, k);
+      if (content_hash_of_bytes(bytes) != in.hash) {
+        throw InputError("'" + h5 + "': the stored copy of " + in.path + " does not match its content hash");
+      }
+      fs::create_directories(dir, ec);
+      const fs::path tmp = copy.string() + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::binary);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out) throw IoError("cannot write the stored copy of " + in.path + " to " + tmp.string());
+      }
+      fs::rename(tmp, copy, ec);
+      if (ec) throw IoError("cannot write the stored copy of " + in.path + " to " + copy.string() + ": " + ec.message());
+    }
+    std::fprintf(stderr, "spinhop: note: --%s %s has moved or changed since the run: using the copy stored in %s (%s)\n",
+                 in.option.c_str(), in.path.c_str(), h5.c_str(), copy.string().c_str());
+    const std::string from = toml_quote(in.path), to = toml_quote(copy.string());
+    for (std::size_t at = toml.find(from); at != std::string::npos; at = toml.find(from, at + to.size())) {
+      toml.replace(at, from.size(), to);
+    }
+  }
+  return toml;
 }
 
 }  // namespace

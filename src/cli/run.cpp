@@ -76,11 +76,46 @@ std::string point_label(const Experiment& exp, const ExperimentPoint& pt) {
   return s;
 }
 
+// The best-of-K curve of a cut task's point: the expected best of K trials per graph, over the
+// reference (max-cut) or as the problem's energy (Ising), averaged over the graphs.
+void print_best_of_k(const Task& task, const std::vector<GroupSummary>& gs, const ResultsHeader& h,
+                     std::uint64_t point) {
+  const auto* cut_task = dynamic_cast<const MaxCutTask*>(&task);
+  if (cut_task == nullptr) return;
+  const bool ising = task.name() == "ising";
+  std::string line;
+  for (std::size_t k = 0; k < std::size(kBestOfK); ++k) {
+    double sum = 0;
+    int count = 0;
+    for (const GroupSummary& g : gs) {
+      if (g.point != point || g.summary.trials == 0 || k >= g.best_of_k.size() || std::isnan(g.best_of_k[k])) continue;
+      const double ref = h.references[point][g.group];
+      if (ising) {
+        sum += cut_task->energy_of_zero_cut(g.group) - g.best_of_k[k];
+      } else if (ref > 0) {
+        sum += g.best_of_k[k] / ref;
+      } else {
+        continue;
+      }
+      ++count;
+    }
+    if (count == 0 || count < static_cast<int>(gs.size())) continue;  // K above some graph's trials
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "  K=%d %.4g", kBestOfK[k], sum / count);
+    line += buf;
+  }
+  if (line.empty()) return;
+  std::printf("  best of K          %s  (%s)\n", line.c_str(),
+              ising ? "expected best energy of K trials, mean over the problems"
+                    : "expected best cut of K trials / reference, mean over the graphs");
+}
+
 void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& builder,
                        const ResultsHeader& h) {
   const Task& task = *pt.task;
   if (task.groups() == 0) return;
   const std::vector<GroupSummary> gs = builder.summaries();
+  print_best_of_k(task, gs, h, pt.index);
   for (const GroupSummary& g : gs) {
     if (g.point != pt.index || g.summary.trials == 0) continue;
     const std::string& name = h.group_names[pt.index][g.group];

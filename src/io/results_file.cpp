@@ -33,6 +33,7 @@
 #include "io/file_guard.hpp"
 #include "spinhop/cancel.hpp"
 #include "io/h5.hpp"
+#include "io/input_file.hpp"
 #include "spinhop/errors.hpp"
 #include "spinhop/experiment.hpp"
 #include "spinhop/options.hpp"
@@ -216,6 +217,9 @@ struct GroupColumn {
 };
 
 const std::vector<GroupColumn>& group_columns() {
+  const auto best_of = [](std::size_t k) {
+    return [k](const GroupSummary& g) { return k < g.best_of_k.size() ? g.best_of_k[k] : std::nan(""); };
+  };
   static const std::vector<GroupColumn> cols = {
       {"point", "1", "sweep point", [](const GroupSummary& g) { return static_cast<double>(g.point); },
        Scope::All, H5T_STD_U64LE},
@@ -238,6 +242,14 @@ const std::vector<GroupColumn>& group_columns() {
        Scope::Cuts},
       {"tts99", "s", "max-cut: time to solution at 99%: mean trial duration x ln(0.01) / ln(1 - p_target) (inf: target never reached)",
        [](const GroupSummary& g) { return g.tts99; }, Scope::Cuts},
+      {"best_of_1", "edge weight", "max-cut: expected best cut of 1 trial (the mean read-out cut)", best_of(0), Scope::Cuts},
+      {"best_of_2", "edge weight", "max-cut: expected best cut of 2 trials", best_of(1), Scope::Cuts},
+      {"best_of_5", "edge weight", "max-cut: expected best cut of 5 trials", best_of(2), Scope::Cuts},
+      {"best_of_10", "edge weight", "max-cut: expected best cut of 10 trials", best_of(3), Scope::Cuts},
+      {"best_of_20", "edge weight", "max-cut: expected best cut of 20 trials", best_of(4), Scope::Cuts},
+      {"best_of_50", "edge weight", "max-cut: expected best cut of 50 trials", best_of(5), Scope::Cuts},
+      {"best_of_100", "edge weight", "max-cut: expected best cut of 100 trials", best_of(6), Scope::Cuts},
+      {"best_of_1000", "edge weight", "max-cut: expected best cut of 1000 trials", best_of(7), Scope::Cuts},
   };
   return cols;
 }
@@ -416,6 +428,19 @@ ResultsHeader read_header(hid_t f) {
         g.edges.push_back(Edge{static_cast<int>(i), static_cast<int>(j), e[3 * r + 2]});
       }
       h.graphs.push_back(std::move(g));
+    }
+  }
+  if (H5Lexists(f, "inputs", H5P_DEFAULT) > 0) {
+    Handle ig = open_group(f, "inputs");
+    for (std::size_t k = 0; k < 100000; ++k) {
+      const std::string name = std::to_string(k);
+      if (H5Lexists(ig, name.c_str(), H5P_DEFAULT) <= 0) break;
+      Handle d = open_dataset(ig, name.c_str());
+      StoredInput in;
+      in.option = h5::read_string_attr(d, "option");
+      in.path = h5::read_string_attr(d, "path");
+      in.hash = h5::read_string_attr(d, "content_hash");
+      h.inputs.push_back(std::move(in));
     }
   }
   if (h.groups > 0) {
@@ -775,6 +800,24 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
       describe(d, "1", "edges (i, j, weight), 0-based node ids");
       h5::write_attr(d, "nodes", static_cast<std::int64_t>(g.n));
       h5::write_attr(d, "content_hash", content_hash(g));
+    }
+  }
+
+  // every file the run read, byte for byte: `run --from` uses these when a file has moved
+  if (!h.inputs.empty()) {
+    Handle ig = make_group(f, "inputs");
+    h5::write_attr(ig, "description",
+                   std::string("every file the run read (graphs, couplings, patterns, inputs, weights, "
+                               "images, optima), its bytes as u8; attributes: the option, the path "
+                               "and the FNV-1a 64 content hash"));
+    for (std::size_t k = 0; k < h.inputs.size(); ++k) {
+      const StoredInput& in = h.inputs[k];
+      Handle d = h5::create_fixed(ig, std::to_string(k).c_str(), H5T_STD_U8LE, in.bytes.size(), 1);
+      if (!in.bytes.empty()) h5::write_rows(d, H5T_NATIVE_UINT8, 0, in.bytes.size(), 1, in.bytes.data());
+      h5::write_attr(d, "option", in.option);
+      h5::write_attr(d, "path", in.path);
+      h5::write_attr(d, "content_hash", in.hash);
+      describe(d, "bytes", "the file's content");
     }
   }
 
@@ -1256,6 +1299,29 @@ void ResultsWriter::close() {
 
 // --- reading -----------------------------------------------------------------------------------
 
+std::string content_hash_of_bytes(const std::string& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string read_stored_input(const std::string& path, std::size_t k) {
+  h5::quiet_errors();
+  Handle f = open_for_reading(path);
+  Handle ig = open_group(f, "inputs");
+  Handle d = open_dataset(ig, std::to_string(k).c_str());
+  const std::uint64_t n = h5::rows_of(d);
+  if (n > io::kMaxGraphBytes) throw InputError("'" + path + "': stored input " + std::to_string(k) + " is too large");
+  std::string bytes(n, '\0');
+  if (n > 0) h5::read_rows(d, H5T_NATIVE_UINT8, 0, n, 1, bytes.data());
+  return bytes;
+}
+
 ResultsHeader read_results_header(const std::string& path) {
   h5::quiet_errors();
   Handle f = open_for_reading(path);
@@ -1334,6 +1400,7 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
   if (std::isnan(r.score.cut)) return;
   c.best = std::max(c.best, r.score.cut);
   c.sum += r.score.cut;
+  c.values.push_back(r.score.cut);
   if (!std::isnan(r.score.gap)) {
     c.gap += r.score.gap;
     c.ngap += 1;
@@ -1342,6 +1409,20 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
   // like success: a converged trial whose cut reaches target x the reference (>= 0; 0 for a
   // graph without positive edges)
   if (r.outcome.converged && ref >= 0 && r.score.cut >= h_.target * ref) c.hit += 1;
+}
+
+double expected_best_of(std::vector<double> values, int k) {
+  const std::size_t n = values.size();
+  if (k < 1 || static_cast<std::size_t>(k) > n) return std::nan("");
+  std::sort(values.begin(), values.end());
+  // weight of the i-th smallest (1-based), w_i = C(i-1, k-1) / C(n, k): w_n = k/n and
+  // w_{i-1} = w_i (i-k)/(i-1), from the largest down (no overflow; the small ones underflow)
+  double sum = 0, w = static_cast<double>(k) / static_cast<double>(n);
+  for (std::size_t i = n; i >= static_cast<std::size_t>(k); --i) {
+    sum += values[i - 1] * w;
+    if (i > 1) w *= static_cast<double>(i - static_cast<std::size_t>(k)) / static_cast<double>(i - 1);
+  }
+  return sum;
 }
 
 double tts99(double trial_time, double p) {
@@ -1365,6 +1446,7 @@ std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
     gs.gap_mean = c.ngap > 0 ? c.gap / c.ngap : std::nan("");
     gs.p_target = (ref >= 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
     gs.tts99 = tts99(c.trials > 0 ? c.duration / c.trials : std::nan(""), gs.p_target);
+    for (int k : kBestOfK) gs.best_of_k.push_back(expected_best_of(c.values, k));
     out.push_back(gs);
   }
   return out;
@@ -1424,6 +1506,7 @@ void merge_results(const std::string& out, const std::vector<std::string>& shard
   ResultsHeader h = h0;
   h.shard_index = 0;
   h.shard_count = 1;
+  for (std::size_t k = 0; k < h.inputs.size(); ++k) h.inputs[k].bytes = read_stored_input(shards.front(), k);
   auto w = ResultsWriter::create(out, h, force, true);  // appears only when complete
   try {
     const std::uint64_t chunk = 16384;  // rows read per shard at a time

@@ -318,9 +318,7 @@ void apply_option(ExperimentConfig& c, const std::string& name, const std::strin
   throw ParameterError("unknown option '" + name + "'");
 }
 
-namespace {
-
-std::string quote(const std::string& s) {
+std::string toml_quote(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
     if (ch == '"' || ch == '\\') out += '\\';
@@ -328,6 +326,24 @@ std::string quote(const std::string& s) {
   }
   return out + "\"";
 }
+
+std::vector<std::pair<std::string, std::string>> input_files(const ExperimentConfig& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& p : c.graphs) out.emplace_back("graph", p);
+  for (const std::string& p : c.images) out.emplace_back("image", p);
+  for (const std::string& p : c.couplings) out.emplace_back("couplings", p);
+  const std::pair<const char*, const std::string*> single[] = {
+      {"fields", &c.fields}, {"patterns-file", &c.patterns_file}, {"inputs-file", &c.inputs_file},
+      {"weights", &c.weights_file}, {"optima", &c.optima}};
+  for (const auto& [name, p] : single) {
+    if (!p->empty()) out.emplace_back(name, *p);
+  }
+  return out;
+}
+
+namespace {
+
+std::string quote(const std::string& s) { return toml_quote(s); }
 
 std::string number(double v) {
   char buf[40];

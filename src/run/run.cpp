@@ -6,6 +6,7 @@
 
 #include "spinhop/errors.hpp"
 #include "spinhop/options.hpp"
+#include "io/input_file.hpp"
 #include "spinhop/version.hpp"
 
 namespace spinhop {
@@ -77,6 +78,14 @@ ResultsHeader results_header(const Experiment& exp, const Backend& backend, cons
   h.axes = exp.axes();
   h.target = c.target;
   h.traces = info.traces;
+  for (const auto& [option, path] : input_files(c)) {
+    StoredInput in;
+    in.option = option;
+    in.path = path;
+    in.bytes = io::read_input_file(path, io::kMaxGraphBytes, option.c_str());
+    in.hash = content_hash_of_bytes(in.bytes);
+    h.inputs.push_back(std::move(in));
+  }
   for (std::uint64_t p = 0; p < exp.points(); ++p) {
     const ExperimentPoint pt = exp.point(p);
     const Task& task = *pt.task;

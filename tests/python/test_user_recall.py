@@ -69,3 +69,17 @@ def test_contradictions_are_one_clear_error(tmp_path, files, extra, message):
         args["inputs_file"] = str(tmp_path / "i.txt")
     with pytest.raises(spinhop.SpinhopError, match=message):
         spinhop.run(**args)
+
+
+def test_run_from_uses_the_stored_copy_of_moved_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINHOP_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "p.txt").write_text("1100110011\n1010101010\n")
+    (tmp_path / "i.txt").write_text("1100110010\n0000000001\n")
+    first = spinhop.run(task="recall", patterns_file=str(tmp_path / "p.txt"), inputs_file=str(tmp_path / "i.txt"),
+                        trials=6, seed=9, sigma=0.02, progress=False, output=tmp_path / "a.h5")
+    (tmp_path / "p.txt").unlink()
+    (tmp_path / "i.txt").write_text("0000000000\n")  # changed: the stored copy wins
+    again = spinhop.run(task="run", from_=str(tmp_path / "a.h5"), progress=False, output=tmp_path / "b.h5")
+    assert np.array_equal(first.states(), again.states())
+    assert np.array_equal(first.inputs(), again.inputs())
+    assert np.array_equal(first.trials["t_solution"].to_numpy(), again.trials["t_solution"].to_numpy())

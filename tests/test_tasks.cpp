@@ -75,8 +75,10 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
     p.fields.push_back(static_cast<double>(next()) - 10.0);
   }
   EXPECT_DOUBLE_EQ(field_quantum(p), 1.0);  // integer J and h: integer fields
-  const MappedNetwork net = map_ising(p, m);
-  ASSERT_EQ(net.neurons, 10);
+  for (int nb : {1, 3}) {
+  SCOPED_TRACE(std::to_string(nb) + " bias neurons");
+  const MappedNetwork net = map_ising(p, m, kDefaultTieBreak, nb);
+  ASSERT_EQ(net.neurons, 9 + nb);
   ASSERT_EQ(net.bias, 9);
   const int nd = net.neurons;
   for (int s = 0; s < 512; ++s) {
@@ -105,6 +107,7 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
   }
   for (int j = 0; j < p.n; ++j) EXPECT_DOUBLE_EQ(net.ideal_fields[j], net.scale * p.fields[j]);
   EXPECT_DOUBLE_EQ(net.scale, m.w / 10.0);  // the strongest coupling or field gets W
+  }
 }
 
 TEST(Mapping, MaxCutAsIsingEnergyIsMinusTheCut) {

@@ -37,7 +37,7 @@ const char* to_string(Mapping m);
 
 struct MappedNetwork {
   int neurons = 0;        // neurons of the device network (the problem's, plus the bias neuron)
-  int bias = -1;          // the bias neuron, loaded ON (the last neuron), -1 without
+  int bias = -1;          // the first bias neuron (they are the last neurons, loaded ON), -1 without
   double scale = 0.0;     // synapse volts per unit coupling (Ising mapping) [V]
   std::vector<double> w;  // [neurons^2] nominal synapse voltage onto j from i at i*neurons + j [V]
   std::vector<double> ideal_fields;  // [n] the field of the ideal network in the same volts [V]
@@ -52,11 +52,14 @@ struct MappedNetwork {
 // tie_break (1 + j/n) q, q = field_quantum(p), settles a zero field ON, and two nodes of equal
 // field do not move in step.
 constexpr double kDefaultTieBreak = 0.25;
-MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break = kDefaultTieBreak);
+// With bias_neurons = m > 1, m bias neurons share b_j equally (each b_j / m, the leak term with
+// m G_P): 1/m of the bias synapses' power at m N more devices.
+MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break = kDefaultTieBreak,
+                        int bias_neurons = 1);
 
 // A graph under any mapping (Ising: through graph_as_ising).
 MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
-                        double tie_break = kDefaultTieBreak);
+                        double tie_break = kDefaultTieBreak, int bias_neurons = 1);
 
 // The step between field values: gcd(2|J|, 2|h|) / 2 when those are integers, else the
 // smallest nonzero |J| or |h| (1 without couplings).

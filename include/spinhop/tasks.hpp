@@ -175,9 +175,9 @@ class MaxCutTask final : public Task {
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
              const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
              Mapping mapping = Mapping::Paper, bool random_start = false,
-             double tie_break = kDefaultTieBreak);
+             double tie_break = kDefaultTieBreak, int bias_neurons = 1);
   std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
-  int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? 1 : 0); }
+  int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
   // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the
   // problem's energy E = energy_of_zero_cut[g] - cut (the task is then called "ising").
   void as_ising(std::vector<double> energy_of_zero_cut) { energy_of_zero_cut_ = std::move(energy_of_zero_cut); }
@@ -208,6 +208,7 @@ class MaxCutTask final : public Task {
   Mapping mapping_;
   bool random_start_;
   double tie_break_;
+  int bias_neurons_;
   std::vector<double> energy_of_zero_cut_;     // ising: per graph, empty for max-cut
   std::vector<double> reference_;
   std::vector<std::string> reference_kind_;  // "exact", "known", "heuristic" or "none"

@@ -29,7 +29,7 @@ std::shared_ptr<const Task> build_ising(const ExperimentConfig& c, InputFiles&) 
   }
   auto task = std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, std::map<std::string, double>{},
                                            kExactMaxCutNodes, parse_mapping(c.mapping),
-                                           c.start == "random", c.tie_break);
+                                           c.start == "random", c.tie_break, c.bias_neurons);
   task->as_ising(std::move(constants));
   return task;
 }

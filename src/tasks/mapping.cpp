@@ -85,9 +85,10 @@ double edge_density(const Graph& g) {
   return pairs > 0 ? static_cast<double>(g.edges.size()) / pairs : 0.0;
 }
 
-MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break) {
+MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break, int bias_neurons) {
   const int n = p.n;
-  const int nd = n + 1;
+  const int nb = bias_neurons;
+  const int nd = n + nb;
   MappedNetwork net;
   net.neurons = nd;
   net.bias = n;
@@ -126,16 +127,19 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
     const double h = p.fields.empty() ? 0.0 : net.scale * p.fields[static_cast<std::size_t>(j)];
     const double tie = tie_break * quantum * (1.0 + static_cast<double>(j) / n);
     net.ideal_fields[static_cast<std::size_t>(j)] = h;
-    at(n, j) = (g_half * (h + tie) - g_mean * row_sum[static_cast<std::size_t>(j)] -
-                v_leak * (1.0 / m.r_m + g_p)) / g_p;
-    at(j, n) = m.w;  // the bias neuron's dendrite sees +W only: it stays ON
+    const double b = (g_half * (h + tie) - g_mean * row_sum[static_cast<std::size_t>(j)] -
+                      v_leak * (1.0 / m.r_m + nb * g_p)) / g_p;
+    for (int k = n; k < nd; ++k) {
+      at(k, j) = b / nb;
+      at(j, k) = m.w;  // a bias neuron's dendrite sees +W only: it stays ON
+    }
   }
   return net;
 }
 
 MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
-                        double tie_break) {
-  if (mapping == Mapping::Ising) return map_ising(graph_as_ising(g), m, tie_break);
+                        double tie_break, int bias_neurons) {
+  if (mapping == Mapping::Ising) return map_ising(graph_as_ising(g), m, tie_break, bias_neurons);
   const int n = g.n;
   MappedNetwork net;
   net.neurons = n;

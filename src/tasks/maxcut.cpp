@@ -14,9 +14,12 @@ namespace spinhop {
 
 MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
                        const std::map<std::string, double>& known_optima, int exact_limit,
-                       Mapping mapping, bool random_start, double tie_break)
+                       Mapping mapping, bool random_start, double tie_break, int bias_neurons)
     : graphs_(std::move(graphs)), edge_factor_(edge_factor), mapping_(mapping),
-      random_start_(random_start), tie_break_(tie_break) {
+      random_start_(random_start), tie_break_(tie_break), bias_neurons_(bias_neurons) {
+  if (bias_neurons < 1 || bias_neurons > 64) {
+    throw ParameterError("invalid --bias-neurons " + std::to_string(bias_neurons) + ": must be in [1, 64]");
+  }
   if (graphs_.empty()) throw ParameterError("maxcut: no graph given (--graph FILE or --random-graph N)");
   n_ = graphs_.front().n;
   for (const Graph& g : graphs_) {
@@ -63,7 +66,7 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
     fields_.assign(static_cast<std::size_t>(n_) * graphs_.size(), 0.0);
     scales_.assign(graphs_.size(), 0.0);
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
-      const MappedNetwork net = map_graph(graphs_[g], mapping_, edge_factor_, m, tie_break_);
+      const MappedNetwork net = map_graph(graphs_[g], mapping_, edge_factor_, m, tie_break_, bias_neurons_);
       std::copy(net.w.begin(), net.w.end(), weights_.begin() + static_cast<std::ptrdiff_t>(g * nn));
       scales_[g] = net.scale;
       std::copy(net.ideal_fields.begin(), net.ideal_fields.end(),
@@ -79,7 +82,7 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
   t.patterns = 0;
   t.matrices = weights_.data();
   t.inputs = random_start_ ? InputSource::RandomBits : InputSource::AllOff;
-  t.bias_neuron = mapping_ == Mapping::Ising ? n_ : -1;
+  t.bias_from = mapping_ == Mapping::Ising ? n_ : -1;
   return t;
 }
 
@@ -185,7 +188,8 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
     if (!optima_path.empty()) optima = read_optima_tsv(optima_path);
   }
   return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima, kExactMaxCutNodes,
-                                      parse_mapping(c.mapping), c.start == "random", c.tie_break);
+                                      parse_mapping(c.mapping), c.start == "random", c.tie_break,
+                                      c.bias_neurons);
 }
 
 }  // namespace

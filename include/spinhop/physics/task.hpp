@@ -38,7 +38,8 @@ struct TaskSpec {
   int flips = 0;                                 // StoredDistorted: pixels flipped per trial
   const std::uint64_t* input_words = nullptr;    // Rows: [input_count][(n+63)/64]
   int input_count = 0;
-  int bias_neuron = -1;  // loaded ON whatever the input source (the Ising mapping's bias neuron)
+  int bias_from = -1;  // neurons j >= bias_from are loaded ON whatever the input source (the
+                       // Ising mapping's bias neurons); -1: none
 };
 
 SPINHOP_HD int group_of_trial(const TaskSpec& t, std::uint64_t local) {
@@ -82,7 +83,7 @@ SPINHOP_HD bool pixel_flipped(const std::uint32_t* keys, int n, int flips, int j
 // The bit loaded into neuron j. `flipped` only matters for distorted inputs.
 SPINHOP_HD bool input_bit(const TaskSpec& t, const TrialKey& key, std::uint64_t local, int j,
                           bool flipped) {
-  if (j == t.bias_neuron) return true;
+  if (t.bias_from >= 0 && j >= t.bias_from) return true;
   switch (t.inputs) {
     case InputSource::Rows: {
       const std::uint64_t row = local % static_cast<std::uint64_t>(t.input_count);

@@ -180,7 +180,14 @@ class MaxCutTask final : public Task {
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
   // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the
   // problem's energy E = energy_of_zero_cut[g] - cut (the task is then called "ising").
-  void as_ising(std::vector<double> energy_of_zero_cut) { energy_of_zero_cut_ = std::move(energy_of_zero_cut); }
+  void as_ising(std::vector<double> energy_of_zero_cut, std::vector<double> offsets) {
+    energy_of_zero_cut_ = std::move(energy_of_zero_cut);
+    offsets_ = std::move(offsets);
+  }
+  // The problem's constant term (a QUBO's conversion offset; 0 for a plain Ising problem).
+  double ising_offset(int g) const {
+    return offsets_.empty() ? 0.0 : offsets_[static_cast<std::size_t>(g)];
+  }
   double energy_of_zero_cut(int g) const {
     return energy_of_zero_cut_.empty() ? std::numeric_limits<double>::quiet_NaN()
                                        : energy_of_zero_cut_[static_cast<std::size_t>(g)];
@@ -210,6 +217,7 @@ class MaxCutTask final : public Task {
   double tie_break_;
   int bias_neurons_;
   std::vector<double> energy_of_zero_cut_;     // ising: per graph, empty for max-cut
+  std::vector<double> offsets_;                // ising: the problems' constant terms
   std::vector<double> reference_;
   std::vector<std::string> reference_kind_;  // "exact", "known", "heuristic" or "none"
   mutable std::vector<double> weights_;       // [graphs][neurons^2] synapse voltages for the last model

@@ -193,21 +193,28 @@ void print_summaries(const std::string& path, const std::string& format) {
   }
 }
 
-// Runs `python3 -m spinhop.plot` on the package beside this build (or the source tree's).
-void plot_results(const std::string& file, const std::string& image) {
-  (void)ResultsReader(file);  // a missing or broken file: spinhop's own error first
+// Runs `python3 -m MODULE ARGS...` on the package beside this build (or the source tree's).
+[[noreturn]] void run_python_module(const std::string& module, const std::vector<std::string>& rest) {
   const char* python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   std::string path = SPINHOP_PYTHON_DIR;
   if (const char* old = std::getenv("PYTHONPATH")) path += std::string(":") + old;
   setenv("PYTHONPATH", path.c_str(), 1);
-  std::vector<std::string> args = {python, "-m", "spinhop.plot", file};
-  if (!image.empty()) args.insert(args.end(), {"-o", image});
+  std::vector<std::string> args = {python, "-m", module};
+  args.insert(args.end(), rest.begin(), rest.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::fflush(stdout);
   execvp(python, argv.data());
-  throw IoError(std::string("cannot run ") + python + " for the plot: " + std::strerror(errno));
+  throw IoError(std::string("cannot run ") + python + " for " + module + ": " + std::strerror(errno));
+}
+
+// `spinhop plot`: the quick look of spinhop.plot.
+void plot_results(const std::string& file, const std::string& image) {
+  (void)ResultsReader(file);  // a missing or broken file: spinhop's own error first
+  std::vector<std::string> args = {file};
+  if (!image.empty()) args.insert(args.end(), {"-o", image});
+  run_python_module("spinhop.plot", args);
 }
 
 }  // namespace
@@ -250,6 +257,14 @@ void register_commands(CLI::App& app, const std::string& command_line) {
     sub->add_option("file", *file, "results file")->required();
     sub->add_option("-o,--output", *image, "image to write (.png, .pdf, .svg; default FILE.png)");
     sub->callback([file, image] { plot_results(*file, *image); });
+  }
+  {  // sensitivity: spinhop.variation's study (each parameter alone, then all; yield bisection)
+    CLI::App* sub = app.add_subcommand(
+        "sensitivity",
+        "each variation parameter alone, then all: spinhop sensitivity TASK --sigma 0.1 [--trials N] "
+        "[--target 0.99] [-o fig.png] [-- task options] (docs/variation.md)");
+    sub->prefix_command();
+    sub->callback([sub] { run_python_module("spinhop.variation", sub->remaining()); });
   }
   {
     auto path = std::make_shared<std::string>();

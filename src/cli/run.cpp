@@ -128,10 +128,14 @@ void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& bui
       // the problem's energies: E = E(cut 0) - cut of the equivalent graph
       const double k = ising->energy_of_zero_cut(g.group), ref = h.references[pt.index][g.group];
       const std::string tts = std::isinf(g.tts99) ? std::string("inf") : si(g.tts99, "s");
-      std::printf("    problem %-12s %5llu trials  energy mean %.6g best %.6g  reference %.6g (%s)  P(target) %.3f  TTS99 %s  t_sol mean %s\n",
+      char offset[64] = "";
+      if (ising->ising_offset(g.group) != 0.0) {
+        std::snprintf(offset, sizeof offset, "  (QUBO: Ising offset %.6g)", ising->ising_offset(g.group));
+      }
+      std::printf("    problem %-12s %5llu trials  energy mean %.6g best %.6g  reference %.6g (%s)  P(target) %.3f  TTS99 %s  t_sol mean %s%s\n",
                   name.c_str(), static_cast<unsigned long long>(g.summary.trials), k - g.cut_mean,
                   k - g.cut_best, k - ref, h.reference_kinds[pt.index][g.group].c_str(), g.p_target,
-                  tts.c_str(), si(g.summary.t_solution.mean, "s").c_str());
+                  tts.c_str(), si(g.summary.t_solution.mean, "s").c_str(), offset);
     } else {
       const double ref = h.references[pt.index][g.group];
       const std::string tts = std::isinf(g.tts99) ? std::string("inf") : si(g.tts99, "s");

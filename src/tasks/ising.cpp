@@ -20,17 +20,18 @@ std::shared_ptr<const Task> build_ising(const ExperimentConfig& c, InputFiles&) 
     throw ParameterError("invalid --target " + std::to_string(c.target) + ": must be in (0, 1]");
   }
   std::vector<Graph> graphs;
-  std::vector<double> constants;
+  std::vector<double> constants, offsets;
   for (const std::string& path : c.couplings) {
     const IsingProblem p = read_ising(path, c.fields, c.qubo);
     double k = 0.0;
     graphs.push_back(ising_as_graph(p, &k));
     constants.push_back(k);
+    offsets.push_back(p.offset);
   }
   auto task = std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, std::map<std::string, double>{},
                                            kExactMaxCutNodes, parse_mapping(c.mapping),
                                            c.start == "random", c.tie_break, c.bias_neurons);
-  task->as_ising(std::move(constants));
+  task->as_ising(std::move(constants), std::move(offsets));
   return task;
 }
 

@@ -110,7 +110,7 @@ def quick_look(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     task = results.attrs["task"]
-    extra = bool(results.traces) or task == "maxcut"
+    extra = bool(results.traces) or task in ("maxcut", "ising")
     fig, axs = plt.subplots(1, 3 if extra else 2, figsize=(15 if extra else 10, 4))
     sweep(results, "success", ax=axs[0], label="success")
     sweep(results, "converged", ax=axs[0], label="converged")

@@ -99,12 +99,12 @@ std::vector<SummaryColumn> summary_columns(bool cuts) {
 void print_summaries(const std::string& path, const std::string& format) {
   const ResultsReader rd(path);
   const ResultsHeader& h = rd.header();
-  const std::vector<SummaryColumn> cols = summary_columns(h.task == "maxcut");
+  const std::vector<SummaryColumn> cols = summary_columns(h.task == "maxcut" || h.task == "ising");
   std::vector<PointFigures> sums;
   for (std::uint64_t p = 0; p < h.points; ++p) {  // exact, a few passes
     PointFigures f;
     static_cast<PointSummary&>(f) = rd.point_summary(p);
-    if (h.task == "maxcut") {
+    if (h.task == "maxcut" || h.task == "ising") {
       double hits = 0, trials = 0;  // P(target) of the point: over the graphs that have a reference
       for (const GroupSummary& g : rd.group_summaries(p)) {
         if (std::isnan(g.p_target)) continue;

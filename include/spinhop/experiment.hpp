@@ -37,8 +37,8 @@ struct ExperimentConfig {
   double edge_factor = 1.05;        // paper / balanced mappings: edge synapse = -edge_factor W w
   std::string edge_weights = "unit";  // random graphs: unit, pm1 (+-1) or int10 (integers in [-10, 10])
   std::string mapping = "ising";    // graph -> synapses: ising, balanced or paper (mapping.hpp)
-  double tie_break = 0.25;
-  int bias_neurons = 1;             // ising mapping: bias neurons sharing the bias synapse voltage          // ising mapping: field towards ON, x the smallest |J|
+  double tie_break = 0.25;          // ising mapping: field towards ON, x the field quantum
+  int bias_neurons = 4;             // ising mapping: bias neurons sharing each bias voltage
   std::string start = "off";        // max-cut start state: off (every soma OFF) or random bits
   // ising
   std::vector<std::string> couplings;  // Ising / QUBO coupling files (ising_file.hpp)

@@ -52,14 +52,17 @@ struct MappedNetwork {
 // tie_break (1 + j/n) q, q = field_quantum(p), settles a zero field ON, and two nodes of equal
 // field do not move in step.
 constexpr double kDefaultTieBreak = 0.25;
+// Four bias neurons: a quarter of the bias power, and each bias voltage the mean of four
+// independent sources and conductances (docs/validation.md, Mappings).
+constexpr int kDefaultBiasNeurons = 4;
 // With bias_neurons = m > 1, m bias neurons share b_j equally (each b_j / m, the leak term with
 // m G_P): 1/m of the bias synapses' power at m N more devices.
 MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break = kDefaultTieBreak,
-                        int bias_neurons = 1);
+                        int bias_neurons = kDefaultBiasNeurons);
 
 // A graph under any mapping (Ising: through graph_as_ising).
 MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
-                        double tie_break = kDefaultTieBreak, int bias_neurons = 1);
+                        double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons);
 
 // The step between field values: gcd(2|J|, 2|h|) / 2 when those are integers, else the
 // smallest nonzero |J| or |h| (1 without couplings).

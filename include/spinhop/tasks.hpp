@@ -175,7 +175,7 @@ class MaxCutTask final : public Task {
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
              const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
              Mapping mapping = Mapping::Paper, bool random_start = false,
-             double tie_break = kDefaultTieBreak, int bias_neurons = 1);
+             double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons);
   std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
   // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the

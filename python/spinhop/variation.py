@@ -151,7 +151,11 @@ def _extra_options(tokens):
             k += 1
         else:
             value = True
-        out[_key(name)] = value
+        key = _key(name)
+        if key in out:  # a repeated option (--graph A --graph B) is a list
+            out[key] = (out[key] if isinstance(out[key], list) else [out[key]]) + [value]
+        else:
+            out[key] = value
         k += 1
     return out
 

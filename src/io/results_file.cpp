@@ -928,7 +928,7 @@ std::string config_differences(const std::string& file, const std::string& here)
   }
   // what an option newer than the file meant before it existed, where that is not its default
   static const std::map<std::string, std::string> before = {
-      {"mapping", "\"paper\""}, {"start", "\"off\""}, {"edge-weights", "\"unit\""}, {"tie-break", "0.25"}, {"bias-neurons", "1"}};
+      {"mapping", "\"paper\""}, {"start", "\"off\""}, {"edge-weights", "\"unit\""}, {"tie-break", "0.25"}, {"bias-neurons", "4"}};
   for (const auto& [k, v] : b) {
     if (a.find(k) != a.end()) continue;
     const auto old = before.find(k);

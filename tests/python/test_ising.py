@@ -24,7 +24,7 @@ def all_states(n):
     return np.array(list(itertools.product([0, 1], repeat=n)), dtype=float)
 
 
-def read_spins(r, n, with_fields):
+def read_spins(r, n, with_fields):  # bits: spins, the field node, the bias neurons
     """Spins of every trial from the read-out: +1 where a node is on the field node's side."""
     bits = r.states()
     if with_fields:

@@ -170,7 +170,7 @@ def test_graphs_and_cut_value(files):
         nodes, edges = r.graphs[name]
         assert nodes == 9 and edges.shape[1] == 3
         assert cut_value(adjacency(nodes, edges), states[i][:nodes]) == T.cut[i]
-        assert states.shape[1] == nodes + 1 and states[i][nodes]  # the Ising mapping's bias neuron, ON
+        assert states.shape[1] == nodes + 4 and states[i][nodes:].all()  # the Ising mapping's 4 bias neurons, ON
     assert r.reference.shape == (1, 3) and r.reference_kinds == ["exact"] * 3
 
 

@@ -40,3 +40,10 @@ def test_sigma_at_yield_brackets_the_crossing():
     assert below["yield"].iloc[below.sigma.argmax()] >= 0.9  # the bracket's lower end passes
     assert above["yield"].iloc[above.sigma.argmin()] < 0.9   # its upper end fails
     assert above.sigma.min() - below.sigma.max() <= 0.05 + 1e-12
+
+
+def test_options_after_the_double_dash():
+    assert V._extra_options(["--neurons", "29", "--graph", "a", "--graph", "b", "--thermal-noise", "--t-max=1e-5"]) == \
+        {"neurons": "29", "graph": ["a", "b"], "thermal_noise": True, "t_max": "1e-5"}
+    with pytest.raises(ValueError):
+        V._extra_options(["29"])

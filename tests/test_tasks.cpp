@@ -197,6 +197,48 @@ TEST(Variation, DrawsHaveTheRequestedStatisticsAndAreReproducible) {
   EXPECT_EQ(again.r_p, rp[3 * 500 + 77]);
 }
 
+// A global fraction g splits each sigma^2 into a per-trial part shared by every device
+// (variance g sigma^2 between trial means) and the devices' own part ((1 - g) sigma^2 inside a
+// trial); g = 1 gives every device of a trial the same value, and the sources follow too.
+TEST(Variation, GlobalFractionSplitsDieToDieFromDeviceToDevice) {
+  ModelParams m;
+  const PhysicalDevice nom = m.physical_axon();
+  for (double g : {0.0, 0.5, 1.0}) {
+    SCOPED_TRACE("global fraction " + std::to_string(g));
+    VariationSigmas s;
+    s.r_p = 0.1;
+    s.global_fraction = g;
+    std::vector<double> means;
+    double within = 0;
+    const int trials = 400, devices = 200;
+    for (std::uint64_t t = 0; t < trials; ++t) {
+      std::vector<double> v;
+      for (std::uint32_t d = 0; d < devices; ++d) v.push_back(vary_device(nom, s, TrialKey{7, t}, d).r_p / nom.r_p);
+      const double mean = std::accumulate(v.begin(), v.end(), 0.0) / devices;
+      double ss = 0;
+      for (double x : v) ss += (x - mean) * (x - mean);
+      within += ss / (devices - 1);
+      means.push_back(mean);
+      if (g == 1.0) {
+        for (double x : v) EXPECT_EQ(x, v.front());
+      }
+    }
+    within /= trials;
+    const double mm = std::accumulate(means.begin(), means.end(), 0.0) / trials;
+    double between = 0;
+    for (double x : means) between += (x - mm) * (x - mm);
+    between /= trials - 1;
+    // between-trial variance of a mean: g sigma^2 + (1 - g) sigma^2 / devices
+    EXPECT_NEAR(within, (1 - g) * 0.01, 0.1 * 0.01 + 1e-12);
+    EXPECT_NEAR(between, g * 0.01 + (1 - g) * 0.01 / devices, 0.2 * (g * 0.01 + 0.01 / devices));
+  }
+  // a source's factor follows the same split
+  double a = source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1, 1.0), b = source_factor(TrialKey{3, 9}, kSourceW, 900, 0.1, 1.0);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, source_factor(TrialKey{3, 10}, kSourceW, 5, 0.1, 1.0));
+  EXPECT_EQ(source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1, 0.0), source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1));
+}
+
 TEST(Variation, TruncationKeepsDevicesPhysical) {
   ModelParams m;
   VariationSigmas s;

@@ -52,6 +52,10 @@ void ExperimentConfig::validate() {
                            ": every --sigma-* must be a fraction in [0, 1] (0.05 = 5%)");
     }
   }
+  if (!(sigma.global_fraction >= 0.0 && sigma.global_fraction <= 1.0)) {
+    throw ParameterError("invalid --sigma-global-fraction " + std::to_string(sigma.global_fraction) +
+                         ": must be a fraction in [0, 1]");
+  }
   task_kind(task);  // a known task kind
   if (trials == 0) throw ParameterError("invalid --trials = 0: must be >= 1");
   if (trials >= (std::uint64_t{1} << 40)) throw ParameterError("invalid --trials: must be < 2^40");

@@ -93,6 +93,7 @@ std::vector<OptionSpec> option_table(ExperimentConfig& c) {
       {"sigma-w", "", "synapse source W_ij, per synapse", var, &s.w, all, "1", "sigma-w", {}},
       {"sigma-vdw", "", "V_DW source, per neuron", var, &s.v_dw, all, "1", "sigma-vdw", {}},
       {"sigma-vc", "", "input source V_C, per neuron", var, &s.v_c, all, "1", "sigma-vc", {}},
+      {"sigma-global-fraction", "", "share of every sigma's variance that is die-to-die: one draw per trial and parameter shared by all devices and sources (0: all device-to-device, the default; 1: all global)", var, &s.global_fraction, all, "1", "sigma-global-fraction", {}},
       {"sigma", "", "every per-device parameter at once (stored as the individual ones)", var, set_all_sigmas, all, "1", "sigma", {}, false},
       {"hopfield", "", "run the ideal discrete Hopfield baseline on every trial (--hopfield=false: skip)", run, &c.hopfield, all, "", "", {}},
       {"hopfield-states", "", "ideal network states: pm1 ({-1,+1}) or 01 (eq. 1-2 literally)", run, &c.hopfield_states, all, "", "", {}},

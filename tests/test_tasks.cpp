@@ -124,6 +124,15 @@ TEST(Mapping, MaxCutAsIsingEnergyIsMinusTheCut) {
   real.n = 2;
   real.couplings = {{0, 1, 0.3}};
   EXPECT_DOUBLE_EQ(field_quantum(real), 0.3);
+  IsingProblem decimal;  // fields of 1 and 1.1 differ by 0.1
+  decimal.n = 3;
+  decimal.couplings = {{0, 1, 1.0}, {0, 2, 1.1}};
+  EXPECT_NEAR(field_quantum(decimal), 0.1, 1e-15);
+  IsingProblem irrational;  // no common step: a tie break far below any field
+  irrational.n = 3;
+  irrational.couplings = {{0, 1, 1.0}, {0, 2, std::sqrt(2.0)}};
+  EXPECT_DOUBLE_EQ(field_quantum(irrational), 1e-6);
+  EXPECT_THROW(map_ising(irrational, ModelParams{}, kDefaultTieBreak, 0), ParameterError);
   EXPECT_THROW(parse_mapping("spectral"), ParameterError);
   EXPECT_EQ(parse_mapping("paper"), Mapping::Paper);
 }
@@ -232,6 +241,18 @@ TEST(Variation, GlobalFractionSplitsDieToDieFromDeviceToDevice) {
     EXPECT_NEAR(within, (1 - g) * 0.01, 0.1 * 0.01 + 1e-12);
     EXPECT_NEAR(between, g * 0.01 + (1 - g) * 0.01 / devices, 0.2 * (g * 0.01 + 0.01 / devices));
   }
+  // all global with a wide spread: the shared draw is truncated on its own counters (a trial
+  // whose draw leaves the bounds redraws instead of falling back to nominal)
+  VariationSigmas wide;
+  wide.r_p = 0.5;
+  wide.global_fraction = 1.0;
+  int nominal_trials = 0;
+  for (std::uint64_t t = 0; t < 2000; ++t) {
+    const double f = vary_device(nom, wide, TrialKey{8, t}, 3).r_p / nom.r_p;
+    EXPECT_GT(f, 0.0);
+    nominal_trials += f == 1.0;
+  }
+  EXPECT_EQ(nominal_trials, 0);
   // a source's factor follows the same split
   double a = source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1, 1.0), b = source_factor(TrialKey{3, 9}, kSourceW, 900, 0.1, 1.0);
   EXPECT_EQ(a, b);

@@ -12,6 +12,8 @@ namespace spinhop {
 
 // Spins per problem: the network's size limit less the field node and the bias neuron.
 constexpr int kMaxIsingSpins = 4094;
+// Largest coefficient magnitude accepted (sums of up to 4094^2 of them stay finite).
+constexpr double kMaxCoefficient = 1e12;
 
 // Reads a problem. `couplings`: sparse text ("n [m]" header, then "i j value" lines, 1-based;
 // i == j is a field h_i, or a QUBO's linear term), a dense .npy or a dense .csv matrix (Ising:

@@ -64,8 +64,9 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
 MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, const ModelParams& m,
                         double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons);
 
-// The step between field values: gcd(2|J|, 2|h|) / 2 when those are integers, else the
-// smallest nonzero |J| or |h| (1 without couplings).
+// The step between field values: gcd(2 |J| 10^d, 2 |h| 10^d) / (2 10^d) for the smallest
+// d <= 6 that makes those whole numbers, else 1e-6 x the smallest nonzero |J| or |h| (1 without
+// couplings).
 double field_quantum(const IsingProblem& p);
 
 // Edge density of a simple graph: edges / (n (n - 1) / 2).

@@ -141,10 +141,14 @@ struct GroupSummary {
   std::vector<double> best_of_k;
 };
 constexpr int kBestOfK[] = {1, 2, 5, 10, 20, 50, 100, 1000};
+// Cuts kept per group for the best-of-K curve: the first ones (trials are independent given the
+// group, so they are a sample of the rest); memory stays bounded however many trials run.
+constexpr std::size_t kBestOfKept = 65536;
 
 // E[max of K values drawn without replacement from `values`] (order statistics: the i-th
 // smallest of n is the maximum of C(i-1, K-1) of the C(n, K) subsets). NaN if K > n.
 double expected_best_of(std::vector<double> values, int k);
+double best_of_sorted(const std::vector<double>& ascending, int k);  // the same, values sorted
 
 // Time to solution at 99% from the mean duration of a trial [s] and the probability that one
 // reaches the target: trial_time x ln(0.01) / ln(1 - p), trial_time when p >= 0.99, infinite
@@ -201,7 +205,7 @@ class GroupSummaryBuilder {
     std::uint64_t trials = 0;
     double best = -INFINITY, sum = 0, gap = 0, ngap = 0, hit = 0;
     double duration = 0;  // sum of the trials' t_solution (t_max for those that did not converge) [s]
-    std::vector<double> values;  // every read-out cut (best-of-K)
+    std::vector<double> values;  // the first kBestOfKept read-out cuts (best-of-K)
   };
   const ResultsHeader& h_;
   std::uint64_t point_;

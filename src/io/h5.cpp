@@ -305,6 +305,8 @@ Handle create_fixed(hid_t loc, const char* name, hid_t file_type, std::size_t ro
 
 std::uint64_t rows_of(hid_t dset) {
   Handle space = space_handle(H5Dget_space(dset), "dataset space");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0 || rank > 2) throw InputError("a dataset of rank " + std::to_string(rank) + " where 1 or 2 is expected");
   hsize_t dims[2] = {0, 0};
   check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "dataset size");
   return dims[0];

@@ -288,6 +288,16 @@ std::vector<std::vector<std::uint8_t>> read_bit_rows(const std::string& path, co
 
 IsingProblem read_ising(const std::string& couplings, const std::string& fields, bool qubo) {
   const Coefficients c = read_coefficients(couplings, qubo);
+  // coefficients are bounded so that sums (a QUBO's two triangles, the equivalent graph's
+  // weights, the energies) stay finite
+  auto bounded = [&](double v, const std::string& where) {
+    if (!(std::fabs(v) <= kMaxCoefficient)) {
+      throw InputError(couplings + ": coefficient " + std::to_string(v) + " " + where + " exceeds " +
+                       std::to_string(kMaxCoefficient) + " in magnitude");
+    }
+  };
+  for (const auto& [ij, v] : c.pairs) bounded(v, "at (" + std::to_string(ij.first + 1) + ", " + std::to_string(ij.second + 1) + ")");
+  for (std::size_t i = 0; i < c.diagonal.size(); ++i) bounded(c.diagonal[i], "on the diagonal at " + std::to_string(i + 1));
   IsingProblem p;
   p.name = std::filesystem::path(couplings).filename().string();
   p.n = c.n;
@@ -321,6 +331,9 @@ IsingProblem read_ising(const std::string& couplings, const std::string& fields,
     const std::vector<double> h = read_dense(fields, &n, 1);
     if (n != p.n) {
       throw InputError(fields + ": " + std::to_string(n) + " fields for " + std::to_string(p.n) + " spins");
+    }
+    for (double x : h) {
+      if (!(std::fabs(x) <= kMaxCoefficient)) throw InputError(fields + ": a field beyond " + std::to_string(kMaxCoefficient));
     }
     p.fields = h;
   }

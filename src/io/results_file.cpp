@@ -542,7 +542,7 @@ TrialScan point_scan(hid_t f, std::uint64_t point, std::uint64_t start, std::uin
 // The summaries of `point` from its stored rows [start, end) (point_rows).
 std::vector<GroupSummary> stored_group_summaries(hid_t f, const ResultsHeader& h, std::uint64_t point,
                                                  std::uint64_t start, std::uint64_t end) {
-  GroupSummaryBuilder b(h, point, 0);  // group summaries report no quantiles: nothing kept
+  GroupSummaryBuilder b(h, point, 0);  // no quantiles kept (the best-of-K cuts are bounded)
   point_scan(f, point, start, end)([&](const TrialRecord& r) { b.add(r); });
   return b.summaries();
 }
@@ -1400,7 +1400,7 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
   if (std::isnan(r.score.cut)) return;
   c.best = std::max(c.best, r.score.cut);
   c.sum += r.score.cut;
-  c.values.push_back(r.score.cut);
+  if (c.values.size() < kBestOfKept) c.values.push_back(r.score.cut);
   if (!std::isnan(r.score.gap)) {
     c.gap += r.score.gap;
     c.ngap += 1;
@@ -1412,9 +1412,13 @@ void GroupSummaryBuilder::add(const TrialRecord& r) {
 }
 
 double expected_best_of(std::vector<double> values, int k) {
+  std::sort(values.begin(), values.end());
+  return best_of_sorted(values, k);
+}
+
+double best_of_sorted(const std::vector<double>& values, int k) {
   const std::size_t n = values.size();
   if (k < 1 || static_cast<std::size_t>(k) > n) return std::nan("");
-  std::sort(values.begin(), values.end());
   // weight of the i-th smallest (1-based), w_i = C(i-1, k-1) / C(n, k): w_n = k/n and
   // w_{i-1} = w_i (i-k)/(i-1), from the largest down (no overflow; the small ones underflow)
   double sum = 0, w = static_cast<double>(k) / static_cast<double>(n);
@@ -1446,7 +1450,9 @@ std::vector<GroupSummary> GroupSummaryBuilder::summaries() const {
     gs.gap_mean = c.ngap > 0 ? c.gap / c.ngap : std::nan("");
     gs.p_target = (ref >= 0 && c.trials > 0) ? c.hit / c.trials : std::nan("");
     gs.tts99 = tts99(c.trials > 0 ? c.duration / c.trials : std::nan(""), gs.p_target);
-    for (int k : kBestOfK) gs.best_of_k.push_back(expected_best_of(c.values, k));
+    std::vector<double> sorted = c.values;
+    std::sort(sorted.begin(), sorted.end());
+    for (int k : kBestOfK) gs.best_of_k.push_back(best_of_sorted(sorted, k));
     out.push_back(gs);
   }
   return out;

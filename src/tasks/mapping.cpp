@@ -58,26 +58,34 @@ const char* to_string(Mapping m) {
 }
 
 double field_quantum(const IsingProblem& p) {
-  // with every 2|J| and 2|h| an integer, fields are multiples of gcd / 2; otherwise the
-  // smallest nonzero |J| stands in
+  // fields are sums of +-J and +-h: with every 2|J| and 2|h| a whole multiple of 1/10^d
+  // (d <= 6: decimal inputs), they are multiples of gcd / (2 10^d); otherwise no quantum is
+  // known and a millionth of the smallest |J| or |h| stands in (a tie break that small cannot
+  // outweigh a real field, and still settles an exact zero)
   std::vector<double> v;
   for (const Edge& c : p.couplings) v.push_back(std::fabs(c.w));
   for (double h : p.fields) v.push_back(std::fabs(h));
   double smallest = 0.0;
-  long long g = 0;
-  bool integral = true;
   for (double x : v) {
-    if (x == 0.0) continue;
-    if (smallest == 0.0 || x < smallest) smallest = x;
-    const double twice = 2.0 * x;
-    if (integral && twice < 1e12 && std::fabs(twice - std::round(twice)) <= 1e-9 * twice) {
-      g = std::gcd(g, static_cast<long long>(std::llround(twice)));
-    } else {
-      integral = false;
-    }
+    if (x != 0.0 && (smallest == 0.0 || x < smallest)) smallest = x;
   }
   if (smallest == 0.0) return 1.0;
-  return integral && g > 0 ? 0.5 * static_cast<double>(g) : smallest;
+  double scale = 1.0;
+  for (int d = 0; d <= 6; ++d, scale *= 10.0) {
+    long long g = 0;
+    bool whole = true;
+    for (double x : v) {
+      if (x == 0.0) continue;
+      const double t = 2.0 * x * scale;
+      if (!(t < 1e15) || std::fabs(t - std::round(t)) > 1e-9 * t) {
+        whole = false;
+        break;
+      }
+      g = std::gcd(g, static_cast<long long>(std::llround(t)));
+    }
+    if (whole && g > 0) return static_cast<double>(g) / (2.0 * scale);
+  }
+  return 1e-6 * smallest;
 }
 
 double edge_density(const Graph& g) {
@@ -86,6 +94,7 @@ double edge_density(const Graph& g) {
 }
 
 MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_break, int bias_neurons) {
+  if (bias_neurons < 1) throw ParameterError("the Ising mapping needs at least one bias neuron");
   const int n = p.n;
   const int nb = bias_neurons;
   const int nd = n + nb;

@@ -29,6 +29,11 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
                        " (one network size per run; sweep the size instead)");
     }
   }
+  if (neurons() > 4096) {
+    throw ParameterError(std::to_string(n_) + " nodes and " + std::to_string(neurons() - n_) +
+                         " bias neurons make " + std::to_string(neurons()) +
+                         " neurons: the network holds at most 4096 (fewer --bias-neurons or a smaller problem)");
+  }
   check_neurons(neurons(), "graph size");
   if (!(edge_factor > 0.0) || !std::isfinite(edge_factor)) {
     throw ParameterError("invalid --edge-factor " + std::to_string(edge_factor) + ": must be > 0");

@@ -107,3 +107,10 @@ def test_inconsistent_dense_matrix_is_refused(tmp_path):
     (tmp_path / "short.npy").write_bytes((tmp_path / "j.npy").read_bytes()[:-8])
     with pytest.raises(spinhop.SpinhopError, match="data bytes"):
         spinhop.run(task="ising", couplings=str(tmp_path / "short.npy"), trials=1, progress=False)
+
+
+def test_huge_coefficients_are_refused(tmp_path):
+    p = tmp_path / "huge.txt"
+    p.write_text("2 1\n1 2 1e308\n")
+    with pytest.raises(spinhop.SpinhopError, match="exceeds"):
+        spinhop.run(task="ising", couplings=str(p), trials=1, progress=False)

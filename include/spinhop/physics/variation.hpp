@@ -56,11 +56,21 @@ SPINHOP_HD double truncated_factor(const TrialKey& key, Stream stream, std::uint
                                    std::uint32_t which, double sigma, double nominal, double lo,
                                    double hi, double global_fraction = 0.0) {
   if (!(sigma > 0.0)) return 1.0;
-  // the trial's shared part (not redrawn: truncation redraws the device's own part)
+  // the trial's shared part, truncated on its own counters (the same for every device whose
+  // bounds it fits), then the device's own part, redrawn until the sum fits
   double shared = 0.0, own = sigma;
   if (global_fraction > 0.0) {
-    shared = sigma * hd::sqrt_(global_fraction) * normal(key, stream, kGlobalDraw, which * 64u);
+    const double sg = sigma * hd::sqrt_(global_fraction);
+    for (int r = 0; r < kMaxRedraws; ++r) {
+      const double f = sg * normal(key, stream, kGlobalDraw, which * 64u + static_cast<std::uint32_t>(r));
+      const double v = nominal * (1.0 + f);
+      if (v > lo && v < hi) {
+        shared = f;
+        break;
+      }
+    }
     own = sigma * hd::sqrt_(1.0 - global_fraction);
+    if (!(own > 0.0)) return 1.0 + shared;
   }
   for (int r = 0; r < kMaxRedraws; ++r) {
     const double z = normal(key, stream, a, which * 64u + static_cast<std::uint32_t>(r));

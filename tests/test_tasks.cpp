@@ -1,5 +1,6 @@
 // Task construction, variation draws, the ideal Hopfield baseline, experiments and several backends
 // behind one (host side; the task runs themselves are in every_backend/tasks.cpp).
+#include "spinhop/variation_file.hpp"
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -254,10 +255,89 @@ TEST(Variation, GlobalFractionSplitsDieToDieFromDeviceToDevice) {
   }
   EXPECT_EQ(nominal_trials, 0);
   // a source's factor follows the same split
-  double a = source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1, 1.0), b = source_factor(TrialKey{3, 9}, kSourceW, 900, 0.1, 1.0);
+  VariationSigmas src;
+  src.w = 0.1;
+  src.global_fraction = 1.0;
+  double a = source_factor(src, TrialKey{3, 9}, kSourceW, 5), b = source_factor(src, TrialKey{3, 9}, kSourceW, 900);
   EXPECT_EQ(a, b);
-  EXPECT_NE(a, source_factor(TrialKey{3, 10}, kSourceW, 5, 0.1, 1.0));
-  EXPECT_EQ(source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1, 0.0), source_factor(TrialKey{3, 9}, kSourceW, 5, 0.1));
+  EXPECT_NE(a, source_factor(src, TrialKey{3, 10}, kSourceW, 5));
+}
+
+// Dies, correlation, lognormal laws, defects and the importance-sampling weight.
+TEST(Variation, StructuredModel) {
+  ModelParams m;
+  const PhysicalDevice nom = m.physical_axon();
+  // a fixed set of dies: trial t and t + dies share every device draw
+  VariationSigmas s;
+  s.r_p = 0.1;
+  s.dies = 5;
+  EXPECT_EQ(vary_device(nom, s, TrialKey{2, 3}, 7).r_p, vary_device(nom, s, TrialKey{2, 8}, 7).r_p);
+  EXPECT_NE(vary_device(nom, s, TrialKey{2, 3}, 7).r_p, vary_device(nom, s, TrialKey{2, 4}, 7).r_p);
+  // correlation 0.9 between R_P and R_AP: the sample correlation follows; lognormal keeps the
+  // mean and relative sd
+  VariationSigmas c;
+  c.r_p = c.r_ap = 0.05;
+  c.lognormal = 1u << kParamRap;
+  double corr[kDeviceVarParams * kDeviceVarParams] = {};
+  for (int k = 0; k < kDeviceVarParams; ++k) corr[k * kDeviceVarParams + k] = 1.0;
+  corr[kParamRp * kDeviceVarParams + kParamRap] = corr[kParamRap * kDeviceVarParams + kParamRp] = 0.9;
+  ASSERT_TRUE(cholesky(corr, c.chol, kDeviceVarParams));
+  c.correlated = 1;
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  const int n = 20000;
+  for (int d = 0; d < n; ++d) {
+    const PhysicalDevice p = vary_device(nom, c, TrialKey{4, 1}, static_cast<std::uint32_t>(d));
+    const double x = p.r_p / nom.r_p - 1, y = p.r_ap / nom.r_ap - 1;
+    sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+  }
+  const double mx = sx / n, my = sy / n;
+  const double vx = sxx / n - mx * mx, vy = syy / n - my * my;
+  EXPECT_NEAR((sxy / n - mx * my) / std::sqrt(vx * vy), 0.9, 0.01);
+  EXPECT_NEAR(std::sqrt(vy), 0.05, 0.002);
+  EXPECT_NEAR(my, 0.0, 0.002);
+  double l[4];
+  const double not_pd[4] = {1.0, 1.5, 1.5, 1.0};
+  EXPECT_FALSE(cholesky(not_pd, l, 2));
+  // defects: the fractions, and what they do to the integrator's parameters
+  VariationSigmas dfx;
+  dfx.stuck_on = 0.1;
+  dfx.open = 0.05;
+  int on = 0, open = 0, off = 0;
+  for (int d = 0; d < n; ++d) {
+    const PhysicalDevice p = vary_device(nom, dfx, TrialKey{6, 2}, static_cast<std::uint32_t>(d));
+    on += p.defect == kDefectStuckOn;
+    open += p.defect == kDefectOpen;
+    off += p.defect == kDefectStuckOff;
+    if (p.defect == kDefectStuckOn) {
+      const DeviceParams<double> q = integrator_params<double>(p, m.k_prefactor());
+      EXPECT_EQ(q.kg, 0.0);
+      EXPECT_EQ(initial_position(q), q.len);
+      EXPECT_DOUBLE_EQ(mtj_conductance(q, 0.0), 1.0 / p.r_p);  // parallel wherever the wall is
+    }
+    if (p.defect == kDefectOpen) EXPECT_EQ(mtj_conductance(integrator_params<double>(p, m.k_prefactor()), 50e-9), 0.0);
+  }
+  EXPECT_NEAR(on / double(n), 0.1, 0.007);
+  EXPECT_NEAR(open / double(n), 0.05, 0.005);
+  EXPECT_EQ(off, 0);
+  // importance sampling: the weights of a shifted die-to-die draw average to 1 (E_q[p/q] = 1)
+  VariationSigmas is;
+  is.r_p = 0.05;
+  is.global_fraction = 1.0;
+  is.importance = 1;
+  for (int k = 0; k < kVarParams; ++k) is.is_scale[k] = 1.0;
+  is.is_shift[kParamRp] = 2.0;
+  is.is_scale[kParamRp] = 1.3;
+  double w = 0, zsum = 0;
+  for (std::uint64_t t = 0; t < 20000; ++t) {
+    w += std::exp(die_log_weight(is, TrialKey{9, t}));
+    double z[kVarParams];
+    die_normals(is, TrialKey{9, t}, z);
+    zsum += z[kParamRp];
+    EXPECT_TRUE(std::isnan(z[kParamRap]));
+    EXPECT_DOUBLE_EQ(vary_device(nom, is, TrialKey{9, t}, 11).r_p / nom.r_p, 1.0 + 0.05 * z[kParamRp]);
+  }
+  EXPECT_NEAR(w / 20000, 1.0, 0.03);
+  EXPECT_NEAR(zsum / 20000, 2.0, 0.03);
 }
 
 TEST(Variation, TruncationKeepsDevicesPhysical) {

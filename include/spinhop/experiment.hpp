@@ -49,6 +49,7 @@ struct ExperimentConfig {
   // model, variation, baseline
   ModelParams model;
   VariationSigmas sigma;
+  std::string variation_file;       // TOML: the variation's structure (variation_file.hpp)
   std::string vdw_rule = "authors";
   std::string load_mode = "fixed";
   std::string integrator = "rk23";

@@ -52,6 +52,7 @@ struct ResultsHeader {
   double target = 1.0;            // max-cut P(target) fraction of the reference
   std::vector<Graph> graphs;      // max-cut: every graph the run uses, stored in /graphs
   std::vector<StoredInput> inputs;  // every file the run read, bytes and all (/inputs)
+  bool importance = false;        // importance sampling: per-trial weights and die normals
   int traces = 0;                 // traces per point
   std::vector<std::vector<std::pair<int, int>>> trace_axons;  // [point]: traced axons (i, j)
 };

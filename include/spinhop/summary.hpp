@@ -23,6 +23,10 @@ struct TrialRecord {
   NetworkOutcome outcome;
   double energy_paper = 0;     // the paper's analytic model at this trial's time to solution [J]
   TrialScore score;
+  // importance sampling (docs/variation.md): ln p/q of the trial's die (0 under plain Monte
+  // Carlo) and its die-to-die standard normals, one per varied parameter (NaN: not drawn)
+  double log_weight = 0;
+  double die_z[kVarParams] = {};
 };
 
 // Descriptive statistics of a sample (NaN entries ignored). Quantiles interpolate linearly

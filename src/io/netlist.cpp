@@ -125,6 +125,9 @@ std::string ngspice_netlist(const PointSpec& spec, std::uint64_t local, const Ne
   if (c.i_depin > 0.0) {
     throw ParameterError("netlist: a depinning current cannot be written for SPICE; use 0");
   }
+  if (spec.sigma.defects()) {
+    throw ParameterError("netlist: defective devices (stuck or open) cannot be written for SPICE; set the defect fractions to 0");
+  }
   if (!(opt.t_step > 0.0) || !(opt.t_max_step > 0.0) || !(opt.t_stop >= 0.0) ||
       !(opt.kclamp > 0.0) || !(opt.g_switch > 0.0) || !(opt.t_ramp > 0.0) || !(opt.trtol > 0.0)) {
     throw ParameterError(

@@ -12,6 +12,7 @@
 // extends and writes existing datasets, then bumps `committed` and flushes, so the file on disk
 // is consistent at any moment and readers take `committed` rows.
 #include "spinhop/results_file.hpp"
+#include "spinhop/variation_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,11 +52,13 @@ constexpr std::size_t kChunkRows = 4096;
 
 // Which tasks a column belongs to: a file holds only its task's columns (no all-NaN columns of
 // another task).
-enum class Scope { All, Patterns, Cuts, Ising };
+enum class Scope { All, Patterns, Cuts, Ising, Importance };
 
-bool in_scope(Scope s, const std::string& task) {
+bool in_scope(Scope s, const ResultsHeader& h) {
+  const std::string& task = h.task;
   const bool cuts = task == "maxcut" || task == "ising";
   if (s == Scope::Ising) return task == "ising";
+  if (s == Scope::Importance) return h.importance;
   return s == Scope::All || (s == Scope::Cuts) == cuts;
 }
 
@@ -71,7 +74,8 @@ struct Column {
 };
 
 const std::vector<Column>& columns() {
-  static const std::vector<Column> cols = {
+  static const std::vector<Column> cols = [] {
+    std::vector<Column> c = {
       {"point", H5T_STD_U32LE, false, "1", "sweep point index (row of /points)",
        [](const TrialRecord& r) { return static_cast<double>(r.point); },
        [](TrialRecord& r, double v) { r.point = static_cast<std::uint64_t>(v); }},
@@ -138,7 +142,20 @@ const std::vector<Column>& columns() {
       {"ising_energy", H5T_IEEE_F64LE, true, "problem units", "ising: the problem's energy E(s) (a QUBO's objective f(x)) of the read-out",
        [](const TrialRecord& r) { return r.score.ising_energy; },
        [](TrialRecord& r, double v) { r.score.ising_energy = v; }, Scope::Ising},
-  };
+      {"log_weight", H5T_IEEE_F64LE, true, "1", "importance sampling: ln of the likelihood ratio p/q of the trial's die; a rate is sum(w x) / trials with w = exp(log_weight)",
+       [](const TrialRecord& r) { return r.log_weight; },
+       [](TrialRecord& r, double v) { r.log_weight = v; }, Scope::Importance},
+    };
+    static std::vector<std::string> names;  // the columns keep pointers into it
+    for (int k = 0; k < kVarParams; ++k) names.push_back(std::string("die_z_") + kVarParamNames[k]);
+    for (int k = 0; k < kVarParams; ++k) {
+      c.push_back({names[static_cast<std::size_t>(k)].c_str(), H5T_IEEE_F64LE, true, "1",
+                   "importance sampling: the die-to-die standard normal of this parameter as drawn (NaN: no die-to-die part)",
+                   [k](const TrialRecord& r) { return r.die_z[k]; },
+                   [k](TrialRecord& r, double v) { r.die_z[k] = v; }, Scope::Importance});
+    }
+    return c;
+  }();
   return cols;
 }
 
@@ -756,7 +773,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
   const std::uint64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
   const std::size_t chunk_rows = static_cast<std::size_t>((rows + chunks - 1) / chunks);
   for (const Column& c : columns()) {
-    if (!in_scope(c.scope, h.task)) {
+    if (!in_scope(c.scope, h)) {
       im->column_sets.emplace_back();  // keeps the index; nothing written
       continue;
     }
@@ -829,7 +846,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
                                "and EDP over converged trials only); recomputable from /trials "
                                "with `spinhop summarize`"));
     for (const SummaryColumn& c : summary_columns()) {
-      if (!in_scope(c.scope, h.task)) continue;
+      if (!in_scope(c.scope, h)) continue;
       Handle d = h5::create_fixed(s, c.name.c_str(), c.file_type, h.points, 1);
       h5::write_attr(d, "units", std::string(c.unit));
     }
@@ -839,7 +856,7 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
                      std::string("per (point, group) statistics: group = image (images) or "
                                  "graph (max-cut); row = point * groups + group"));
       for (const GroupColumn& c : group_columns()) {
-        if (!in_scope(c.scope, h.task)) continue;
+        if (!in_scope(c.scope, h)) continue;
         Handle d = h5::create_fixed(g, c.name, c.file_type, h.points * h.groups, 1);
         describe(d, c.unit, c.description);
       }
@@ -1230,14 +1247,14 @@ void ResultsWriter::write_summaries() {
   }
   Handle s = open_group(impl_->file, "summary");
   for (std::size_t c = 0; c < cols.size(); ++c) {
-    if (!in_scope(summary_columns()[c].scope, h.task)) continue;
+    if (!in_scope(summary_columns()[c].scope, h)) continue;
     h5::write_rows(open_dataset(s, summary_columns()[c].name), H5T_NATIVE_DOUBLE, 0, h.points, 1,
                    cols[c].data());
   }
   if (h.groups > 0) {
     Handle g = open_group(s, "groups");
     for (std::size_t c = 0; c < gcols.size(); ++c) {
-      if (!in_scope(group_columns()[c].scope, h.task)) continue;
+      if (!in_scope(group_columns()[c].scope, h)) continue;
       h5::write_rows(open_dataset(g, group_columns()[c].name), H5T_NATIVE_DOUBLE, 0,
                      gcols[c].size(), 1, gcols[c].data());
     }

@@ -10,6 +10,7 @@
 #include "spinhop/mapping.hpp"
 #include "spinhop/options.hpp"
 #include "spinhop/runner.hpp"
+#include "spinhop/variation_file.hpp"
 
 namespace spinhop {
 
@@ -45,11 +46,33 @@ void ExperimentConfig::validate() {
   model.validate();
   const double* sig[] = {&sigma.r_p, &sigma.r_ap, &sigma.r_m, &sigma.area, &sigma.length,
                          &sigma.mtj_width, &sigma.mtj_position, &sigma.leak, &sigma.w,
-                         &sigma.v_dw, &sigma.v_c};
+                         &sigma.v_dw, &sigma.v_c, &sigma.depin, &sigma.depin_cycle};
   for (const double* s : sig) {
     if (!(*s >= 0.0 && *s <= 1.0)) {
       throw ParameterError("invalid variation sigma " + std::to_string(*s) +
                            ": every --sigma-* must be a fraction in [0, 1] (0.05 = 5%)");
+    }
+  }
+  if ((sigma.depin > 0.0 || sigma.depin_cycle > 0.0) && !(model.i_depin > 0.0)) {
+    throw ParameterError("--sigma-depinning and --sigma-depinning-cycle vary the depinning current: "
+                         "they need --depinning-current > 0");
+  }
+  const double defect[] = {sigma.stuck_on, sigma.stuck_off, sigma.open};
+  for (double d : defect) {
+    if (!(d >= 0.0 && d <= 1.0)) {
+      throw ParameterError("invalid defect fraction " + std::to_string(d) + ": every --defect-* must be in [0, 1]");
+    }
+  }
+  if (!(sigma.stuck_on + sigma.stuck_off + sigma.open <= 1.0)) {
+    throw ParameterError("invalid defect fractions: stuck ON + stuck OFF + open exceed 1");
+  }
+  if (sigma.dies >= (std::uint64_t{1} << 40)) throw ParameterError("invalid --dies: must be < 2^40");
+  if (sigma.importance) {
+    bool any = false;
+    for (int k = 0; k < kVarParams; ++k) any = any || (sigma.sigma_of(k) > 0.0 && sigma.fraction_of(k) > 0.0);
+    if (!any) {
+      throw ParameterError("importance sampling shifts the die-to-die draws: give some parameter a sigma "
+                           "and a global_fraction > 0");
     }
   }
   if (!(sigma.global_fraction >= 0.0 && sigma.global_fraction <= 1.0)) {
@@ -81,6 +104,7 @@ void ExperimentConfig::validate() {
 }
 
 Experiment::Experiment(ExperimentConfig config) : config_(std::move(config)) {
+  if (!config_.variation_file.empty()) read_variation_file(config_.variation_file, config_.sigma);
   config_.validate();
   axes_ = parse_sweeps(config_.sweeps, config_.task);
   for (const SweepAxis& a : axes_) {

@@ -94,6 +94,13 @@ std::vector<OptionSpec> option_table(ExperimentConfig& c) {
       {"sigma-vdw", "", "V_DW source, per neuron", var, &s.v_dw, all, "1", "sigma-vdw", {}},
       {"sigma-vc", "", "input source V_C, per neuron", var, &s.v_c, all, "1", "sigma-vc", {}},
       {"sigma-global-fraction", "", "share of every sigma's variance that is die-to-die: one draw per trial and parameter shared by all devices and sources (0: all device-to-device, the default; 1: all global)", var, &s.global_fraction, all, "1", "sigma-global-fraction", {}},
+      {"sigma-depinning", "", "depinning current I_dep, per device (fixed with the die; needs --depinning-current)", var, &s.depin, all, "1", "sigma-depinning", {}},
+      {"sigma-depinning-cycle", "", "depinning current, cycle to cycle: redrawn every trial, whatever the die (needs --depinning-current)", var, &s.depin_cycle, all, "1", "sigma-depinning-cycle", {}},
+      {"defect-stuck-on", "", "fraction of devices whose wall is stuck at the ON end (MTJ parallel for good)", var, &s.stuck_on, all, "1", "defect-stuck-on", {}},
+      {"defect-stuck-off", "", "fraction of devices whose wall is stuck at the OFF end (MTJ antiparallel for good)", var, &s.stuck_off, all, "1", "defect-stuck-off", {}},
+      {"defect-open", "", "fraction of devices with an open MTJ (no conduction)", var, &s.open, all, "1", "defect-open", {}},
+      {"dies", "", "a fixed set of dies: trial t runs on die t mod dies (its devices, defects and die-to-die draws); 0: every trial its own die", var, &s.dies, all, "1", "", {}},
+      {"variation", "", "variation file (TOML): per-parameter die-to-die shares, lognormal laws, a correlation matrix, defects, importance sampling (docs/variation.md)", var, &c.variation_file, all, "", "", {}},
       {"sigma", "", "every per-device parameter at once (stored as the individual ones)", var, set_all_sigmas, all, "1", "sigma", {}, false},
       {"hopfield", "", "run the ideal discrete Hopfield baseline on every trial (--hopfield=false: skip)", run, &c.hopfield, all, "", "", {}},
       {"hopfield-states", "", "ideal network states: pm1 ({-1,+1}) or 01 (eq. 1-2 literally)", run, &c.hopfield_states, all, "", "", {}},
@@ -336,7 +343,7 @@ std::vector<std::pair<std::string, std::string>> input_files(const ExperimentCon
   for (const std::string& p : c.couplings) out.emplace_back("couplings", p);
   const std::pair<const char*, const std::string*> single[] = {
       {"fields", &c.fields}, {"patterns-file", &c.patterns_file}, {"inputs-file", &c.inputs_file},
-      {"weights", &c.weights_file}, {"optima", &c.optima}};
+      {"weights", &c.weights_file}, {"optima", &c.optima}, {"variation", &c.variation_file}};
   for (const auto& [name, p] : single) {
     if (!p->empty()) out.emplace_back(name, *p);
   }

@@ -78,6 +78,7 @@ ResultsHeader results_header(const Experiment& exp, const Backend& backend, cons
   h.axes = exp.axes();
   h.target = c.target;
   h.traces = info.traces;
+  h.importance = c.sigma.importance != 0;
   for (const auto& [option, path] : input_files(c)) {
     StoredInput in;
     in.option = option;

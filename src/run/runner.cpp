@@ -63,6 +63,10 @@ void score_trial(const Task& task, const PointSpec& spec, const PaperEnergyModel
   rec.outcome = outcome;
   rec.energy_paper = paper.energy(outcome.t_solution);
   rec.score = task.score(spec, local, state, undecided);
+  if (spec.sigma.importance) {
+    rec.log_weight = die_log_weight(spec.sigma, spec.key_of(local));
+    die_normals(spec.sigma, spec.key_of(local), rec.die_z);
+  }
   // a trial that reached t_max has no answer yet: it is read out (readout_success) but it does
   // not succeed
   rec.score.readout_success = rec.score.success;

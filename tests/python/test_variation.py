@@ -47,3 +47,44 @@ def test_options_after_the_double_dash():
         {"neurons": "29", "graph": ["a", "b"], "thermal_noise": True, "t_max": "1e-5"}
     with pytest.raises(ValueError):
         V._extra_options(["29"])
+
+
+def test_variation_file_dies_defects_and_importance_weights(tmp_path):
+    path = str(tmp_path / "v.toml")
+    V.write_variation_file(path, {"global_fraction": 0.5, "dies": 3,
+                                  "r_p": {"sigma": 0.08, "distribution": "lognormal"},
+                                  "r_ap": {"sigma": 0.08},
+                                  "correlation": {"parameters": ["r_p", "r_ap"], "matrix": [[1.0, 0.7], [0.7, 1.0]]},
+                                  "defects": {"stuck_off": 0.02}})
+    pat = tmp_path / "p.txt"
+    pat.write_text("10110100101\n")
+    r = spinhop.run(task="recall", patterns_file=str(pat), inputs_file=str(pat), trials=12, seed=4,
+                    variation=path, progress=False)
+    t = r.trials
+    # trial k and k + 3 run on the same die with the same input: the same physics to the bit
+    for k in range(9):
+        assert t.t_solution.iloc[k] == t.t_solution.iloc[k + 3]
+        assert t.energy_exact.iloc[k] == t.energy_exact.iloc[k + 3]
+    assert len(set(t.t_solution.iloc[:3])) == 3
+    assert "log_weight" not in t  # plain Monte Carlo
+    # importance sampling: weights and die normals stored, the normals shifted as asked
+    V.write_variation_file(path, {"global_fraction": 1.0, "importance": True,
+                                  "r_p": {"sigma": 0.05, "importance_shift": 1.5, "importance_scale": 1.0}})
+    r = spinhop.run(task="recall", patterns_file=str(pat), inputs_file=str(pat), trials=400, seed=4,
+                    variation=path, progress=False)
+    t = r.trials
+    z = t.die_z_r_p.to_numpy()
+    assert abs(z.mean() - 1.5) < 0.2
+    # ln p/q of a unit-scale shift mu: -mu z + mu^2 / 2
+    assert abs((t.log_weight - (-1.5 * z + 1.125)).abs().max()) < 1e-9
+    assert t.die_z_r_ap.isna().all()
+
+
+def test_bad_variation_files_are_refused(tmp_path):
+    from spinhop.run import SpinhopError
+    path = tmp_path / "v.toml"
+    for text in ["[r_p]\nsigma = 2\n", "[correlation]\nparameters = [\"r_p\", \"w\"]\nmatrix = [[1, 0], [0, 1]]\n",
+                 "[defects]\nstuck_on = 0.7\nopen = 0.6\n", "[r_p]\nsigam = 0.1\n", "importance = true\n"]:
+        path.write_text(text)
+        with pytest.raises(SpinhopError):
+            spinhop.run(task="recall", neurons=5, trials=2, variation=str(path), progress=False)

@@ -59,6 +59,8 @@ enum class Stream : std::uint32_t {
   Distortion = 7,       // rank keys of the flipped pixels: a = pixel / 4, b = 0
   RandomGraph = 8,      // G(n, p) edges: a = pair block, b = 0 (trial field = graph id)
   HopfieldOrder = 9,    // update order of the ideal Hopfield baseline: a = sweep, b = 0
+  Defect = 10,          // which devices are broken: a = device index, b = 0 (trial field = die)
+  DepinCycle = 11,      // cycle-to-cycle depinning current: a = device index, b = redraw
 };
 
 // The identity of one trial's random streams.

@@ -92,7 +92,9 @@ class RowsNetwork {
         if constexpr (!Collapsed) st_.x[d] = 0.0;
         if constexpr (Varied) {
           st_.g_m[d] = 1.0 / ds.phys.r_m;
-          st_.params.store(d, integrator_params<Real>(ds.phys, spec_.k_prefactor, spec_.integ.i_depin));
+          const DeviceParams<Real> p = integrator_params<Real>(ds.phys, spec_.k_prefactor, spec_.integ.i_depin);
+          st_.params.store(d, p);
+          if constexpr (!Collapsed) st_.x[d] = initial_position(p);  // a device stuck ON starts at Len
         }
       }
     });

@@ -67,7 +67,7 @@ SPINHOP_HD void error_scales(const NetworkView<Real>& net, int j, int stride, Ne
   r.stall_hi = stall;
   if constexpr (Varied) {
     for (int m = 0; m < n; ++m) {
-      if (m == j) continue;
+      if (m == j || net.params.kg[j * stride + m] == Real(0)) continue;  // a stuck axon never turns
       const Real v = -net.params.leak[j * stride + m] / net.params.kg[j * stride + m];
       r.stall_lo = hd::min_(r.stall_lo, v);
       r.stall_hi = hd::max_(r.stall_hi, v);

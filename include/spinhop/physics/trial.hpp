@@ -37,13 +37,13 @@ struct PointSpec {
 
 // Neuron j's soma-to-axon source [V].
 SPINHOP_HD double neuron_v_dw(const PointSpec& s, const TrialKey& key, int j) {
-  return s.v_dw * source_factor(key, kSourceVdw, static_cast<std::uint32_t>(j), s.sigma.v_dw, s.sigma.global_fraction);
+  return s.v_dw * source_factor(s.sigma, key, kSourceVdw, static_cast<std::uint32_t>(j));
 }
 
 // Neuron j's input source while loading, +V_C for bit 1 and -V_C for bit 0 [V].
 SPINHOP_HD double neuron_v_in(const PointSpec& s, const TrialKey& key, int j, bool bit) {
   const double mag =
-      s.v_c * source_factor(key, kSourceVc, static_cast<std::uint32_t>(j), s.sigma.v_c, s.sigma.global_fraction);
+      s.v_c * source_factor(s.sigma, key, kSourceVc, static_cast<std::uint32_t>(j));
   return bit ? mag : -mag;
 }
 
@@ -53,7 +53,7 @@ SPINHOP_HD double device_w(const PointSpec& s, const TrialKey& key, std::uint64_
   const double w0 = nominal_weight(s.task, local, i, j, word_i, word_j);
   if (w0 == 0.0) return 0.0;
   const std::uint32_t d = static_cast<std::uint32_t>(i * s.task.n + j);
-  return w0 * source_factor(key, kSourceW, d, s.sigma.w, s.sigma.global_fraction);
+  return w0 * source_factor(s.sigma, key, kSourceW, d);
 }
 
 // Physical parameters of device (i, j) (the soma when i == j).

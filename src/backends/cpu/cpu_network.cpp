@@ -595,7 +595,9 @@ void CpuNetwork<Real>::build(const PointSpec& spec, std::uint64_t local) {
       w_[static_cast<std::size_t>(slot)] = static_cast<Real>(ds.w);
       g_m_[d] = 1.0 / ds.phys.r_m;
       if (per_device_) {
-        params_.store(slot, integrator_params<Real>(ds.phys, spec.k_prefactor, spec.integ.i_depin));
+        const DeviceParams<Real> p = integrator_params<Real>(ds.phys, spec.k_prefactor, spec.integ.i_depin);
+        params_.store(slot, p);
+        for (auto& x : x_) x[static_cast<std::size_t>(slot)] = initial_position(p);  // stuck ON: at Len
       }
     }
   }

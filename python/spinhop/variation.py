@@ -153,7 +153,6 @@ def _weighted_failures(r):
 
 
 def _is_estimate(fail, w):
-    import numpy as np
     x = fail * w
     n = len(x)
     p = float(x.mean())
@@ -174,7 +173,6 @@ def failure_rate(task, variation, trials=2000, pilot=1000, inflate=2.0, seed=1, 
     run of `trials` trials on another seed gives the estimate sum(w fail) / trials with w = p/q,
     its standard error and relative error. Unbiased for any failure; efficient when failures come
     from the die-to-die part. Returns a dict (rate, lo, hi, rel_err, trials, ess, shift, scale)."""
-    import numpy as np
     import os
     import tempfile
     workdir = workdir or tempfile.mkdtemp(prefix="spinhop-is-")

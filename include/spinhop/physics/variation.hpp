@@ -264,6 +264,17 @@ SPINHOP_HD double source_factor(const VariationSigmas& s, const TrialKey& key, S
   return truncated_factor(die_key(s, key), Stream::SourceVariation, index, kind, l, 1.0, 0.0, 1e300);
 }
 
+// Parameter k's first die-to-die draw (the one importance sampling uses, unredrawn): false if
+// k has no die-to-die part. *l: its law; *raw: the standard normal before shift and scale.
+SPINHOP_HD bool die_raw_normal(const VariationSigmas& s, const TrialKey& die, int k, ParamLaw* l, double* raw) {
+  *l = law_of(s, k);
+  if (!(l->sigma > 0.0) || !(l->g > 0.0)) return false;
+  const bool device = k < kDeviceVarParams;
+  const std::uint32_t which = device ? static_cast<std::uint32_t>(k) : static_cast<std::uint32_t>(k - kParamW);
+  *raw = normal(die, device ? Stream::DeviceVariation : Stream::SourceVariation, kGlobalDraw, which * 64u);
+  return true;
+}
+
 // Importance sampling: ln of the likelihood ratio p(z) / q(z) of a trial's die-to-die normals,
 // the weight of its outcome in an unbiased estimate under the nominal law. 0 without
 // importance sampling.
@@ -272,14 +283,11 @@ SPINHOP_HD double die_log_weight(const VariationSigmas& s, const TrialKey& key) 
   const TrialKey die = die_key(s, key);
   double lw = 0.0;
   for (int k = 0; k < kVarParams; ++k) {
-    const ParamLaw l = law_of(s, k);
-    if (!(l.sigma > 0.0) || !(l.g > 0.0)) continue;
-    const bool device = k < kDeviceVarParams;
-    const std::uint32_t which = device ? static_cast<std::uint32_t>(k) : static_cast<std::uint32_t>(k - kParamW);
-    const double raw = normal(die, device ? Stream::DeviceVariation : Stream::SourceVariation, kGlobalDraw, which * 64u);
+    ParamLaw l;
+    double raw;
+    if (!die_raw_normal(s, die, k, &l, &raw)) continue;
     const double z = l.shift + l.scale * raw;
-    // ln phi(z) - ln(phi(raw) / scale)
-    lw += -0.5 * z * z + 0.5 * raw * raw + detmath::log(l.scale);
+    lw += -0.5 * z * z + 0.5 * raw * raw + detmath::log(l.scale);  // ln phi(z) - ln(phi(raw) / scale)
   }
   return lw;
 }
@@ -289,12 +297,9 @@ SPINHOP_HD double die_log_weight(const VariationSigmas& s, const TrialKey& key) 
 SPINHOP_HD void die_normals(const VariationSigmas& s, const TrialKey& key, double* z) {
   const TrialKey die = die_key(s, key);
   for (int k = 0; k < kVarParams; ++k) {
-    const ParamLaw l = law_of(s, k);
-    z[k] = 0.0 / 0.0;
-    if (!(l.sigma > 0.0) || !(l.g > 0.0)) continue;
-    const bool device = k < kDeviceVarParams;
-    const std::uint32_t which = device ? static_cast<std::uint32_t>(k) : static_cast<std::uint32_t>(k - kParamW);
-    z[k] = die_normal(die, device ? Stream::DeviceVariation : Stream::SourceVariation, which, l, 0);
+    ParamLaw l;
+    double raw;
+    z[k] = die_raw_normal(s, die, k, &l, &raw) ? (l.importance ? l.shift + l.scale * raw : raw) : 0.0 / 0.0;
   }
 }
 

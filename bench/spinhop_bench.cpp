@@ -37,6 +37,7 @@ double peak_rss_mb() {
 }
 
 bool collapse_off = false;
+bool structured = false;  // --variation-model structured
 
 // score_threads: host threads scoring the trials (the CPU backend's own count, so that a
 // 1-thread measurement really runs on one core; 0 = all, for GPU backends).
@@ -47,6 +48,18 @@ Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variatio
   if (variation) {
     sig.r_p = sig.r_ap = sig.r_m = sig.area = sig.length = sig.mtj_width = sig.mtj_position =
         sig.leak = 0.05;
+  }
+  if (variation && structured) {
+    // The same 5% with the structure of a variation file (docs/variation.md): lognormal
+    // resistances and areas, R_P and R_AP correlated 0.8 (one barrier), 30% of every variance
+    // die-to-die, 1e-4 of the devices stuck ON and 1e-4 stuck OFF.
+    sig.lognormal = (1u << kParamRp) | (1u << kParamRap) | (1u << kParamRm) | (1u << kParamArea);
+    sig.global_fraction = 0.3;
+    sig.stuck_on = sig.stuck_off = 1e-4;
+    sig.correlated = 1;
+    for (int k = 0; k < kDeviceVarParams; ++k) sig.chol[k * kDeviceVarParams + k] = 1.0;
+    sig.chol[kParamRap * kDeviceVarParams + kParamRp] = 0.8;
+    sig.chol[kParamRap * kDeviceVarParams + kParamRap] = 0.6;
   }
   RecallTask task(n, 1);
   const PointSpec spec = make_point_spec(m, sig, task.spec(m), seed, 0);
@@ -71,8 +84,9 @@ Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variatio
   r.backend = backend.name();
   r.device = backend.device_name();
   r.layout = backend.layout_description();
-  r.workload = std::string("recall P=1 ") + (variation ? "5% variation" : "nominal") + ", " +
-               to_string(precision) + (collapse_off ? ", per-device path" : "");
+  r.workload = std::string("recall P=1 ") +
+               (variation ? (structured ? "5% structured variation" : "5% variation") : "nominal") +
+               ", " + to_string(precision) + (collapse_off ? ", per-device path" : "");
   r.n = n;
   r.trials = trials;
   r.seconds = secs;
@@ -85,8 +99,8 @@ Measurement measure(Backend& backend, int n, std::uint64_t trials, bool variatio
 
 std::string json(const Measurement& r) {
   std::ostringstream os;
-  os << "{\"backend\":\"" << r.backend << "\",\"device\":\"" << r.device << "\",\"threads\":"
-     << r.threads << ",\"workload\":\"" << r.workload << "\",\"n\":" << r.n
+  os << "{\"backend\":\"" << r.backend << "\",\"device\":\"" << r.device
+     << "\",\"threads\":" << r.threads << ",\"workload\":\"" << r.workload << "\",\"n\":" << r.n
      << ",\"trials\":" << r.trials << ",\"seconds\":" << r.seconds
      << ",\"trials_per_second\":" << r.trials / r.seconds
      << ",\"device_updates_per_second\":" << r.updates / r.seconds
@@ -114,6 +128,11 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "target seconds per measurement (sets the trial count)");
   app.add_option("--trials", min_trials, "fixed trials per measurement (overrides --seconds)");
   app.add_flag("--variation", variation, "5% variation on every device parameter");
+  std::vector<std::string> models = {"classic"};
+  app.add_option("--variation-model", models,
+                 "with --variation: classic (independent truncated normals) and/or structured "
+                 "(lognormal, correlated, die-to-die, defects), measured in turn in one run")
+      ->delimiter(',');
   app.add_flag("--gpu-layouts", gpu_layouts, "also time the alternative GPU layouts");
   app.add_flag("--per-device", per_device,
                "no collapse: nominal networks on the per-device path (as with variation)");
@@ -137,41 +156,50 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
       if (js) js << json(r) << "\n";
     };
-    for (const std::string& b : backends) {
-      if (b == "cpu") {
-        for (int t : threads) {
-          auto be = make_cpu_backend(t);
+    for (const std::string& model : models) {
+      if (model != "classic" && model != "structured")
+        throw ParameterError("--variation-model " + model + ": must be classic or structured");
+      structured = model == "structured";
+      for (const std::string& b : backends) {
+        if (b == "cpu") {
+          for (int t : threads) {
+            auto be = make_cpu_backend(t);
+            be->set_collapse(!per_device);
+            for (int n : sizes) {
+              // calibrate: a short run sets the trial count for the target time
+              std::uint64_t trials = min_trials;
+              if (trials == 0) {
+                const Measurement probe =
+                    measure(*be, n, 2 * be->preferred_batch(n) / 4 + 2, variation, prec, seed, t);
+                trials = std::max<std::uint64_t>(
+                    4, static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
+              }
+              report(measure(*be, n, trials, variation, prec, seed, t), t);
+            }
+          }
+        } else if (b == "cuda") {
+          auto be = make_cuda_backend(0);
           be->set_collapse(!per_device);
+          std::vector<std::pair<bool, int>> layouts = {{true, -1}};
+          if (gpu_layouts) layouts = {{true, -1}, {false, -1}, {true, 0}};
           for (int n : sizes) {
-            // calibrate: a short run sets the trial count for the target time
-            std::uint64_t trials = min_trials;
-            if (trials == 0) {
-              const Measurement probe = measure(*be, n, 2 * be->preferred_batch(n) / 4 + 2, variation, prec, seed, t);
-              trials = std::max<std::uint64_t>(4, static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
+            for (auto [pack, xs] : layouts) {
+              if (!pack && n > 32) continue;
+              be->set_layout_preferences(pack, xs);
+              std::uint64_t trials = min_trials;
+              if (trials == 0) {
+                const Measurement probe =
+                    measure(*be, n, be->preferred_batch(n), variation, prec, seed, 0);
+                trials = std::max<std::uint64_t>(
+                    be->preferred_batch(n),
+                    static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
+              }
+              report(measure(*be, n, trials, variation, prec, seed, 0), 0);
             }
-            report(measure(*be, n, trials, variation, prec, seed, t), t);
           }
+        } else {
+          throw ParameterError("--backend " + b + ": must be cpu or cuda");
         }
-      } else if (b == "cuda") {
-        auto be = make_cuda_backend(0);
-        be->set_collapse(!per_device);
-        std::vector<std::pair<bool, int>> layouts = {{true, -1}};
-        if (gpu_layouts) layouts = {{true, -1}, {false, -1}, {true, 0}};
-        for (int n : sizes) {
-          for (auto [pack, xs] : layouts) {
-            if (!pack && n > 32) continue;
-            be->set_layout_preferences(pack, xs);
-            std::uint64_t trials = min_trials;
-            if (trials == 0) {
-              const Measurement probe = measure(*be, n, be->preferred_batch(n), variation, prec, seed, 0);
-              trials = std::max<std::uint64_t>(be->preferred_batch(n),
-                                               static_cast<std::uint64_t>(seconds * probe.trials / probe.seconds));
-            }
-            report(measure(*be, n, trials, variation, prec, seed, 0), 0);
-          }
-        }
-      } else {
-        throw ParameterError("--backend " + b + ": must be cpu or cuda");
       }
     }
   } catch (const Error& e) {

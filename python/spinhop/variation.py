@@ -26,6 +26,9 @@ from .run import run
 PARAMETERS = ["r-p", "r-ap", "r-m", "area", "length", "mtj-width", "mtj-position", "leak",
               "w", "vdw", "vc"]
 
+# With a depinning current (--depinning-current), its device-to-device and cycle-to-cycle spread.
+DEPINNING_PARAMETERS = ["depinning", "depinning-cycle"]
+
 
 def _key(option):
     return option.replace("-", "_")
@@ -51,8 +54,13 @@ def _row(label, r):
 def sensitivity(task, sigma=0.1, trials=400, seed=1, parameters=None, **options):
     """One run per variation parameter at `sigma` alone (the others nominal), one with every
     parameter at once and a nominal one: a DataFrame with the yield and its interval per row,
-    sorted with the most harmful parameter first. `options` go to every run (neurons=29, ...)."""
-    parameters = list(parameters or PARAMETERS)
+    sorted with the most harmful parameter first. `options` go to every run (neurons=29, ...);
+    with a depinning_current the depinning current's device and cycle spreads are rows too."""
+    if parameters is None:
+        parameters = list(PARAMETERS)
+        if float(options.get("depinning_current", 0) or 0) > 0:  # I_dep varies only where walls pin
+            parameters += DEPINNING_PARAMETERS
+    parameters = list(parameters)
     common = dict(task=task, trials=trials, seed=seed, progress=False)
     common.update(options)
     rows = [_row("nominal", run(**common))]
@@ -142,92 +150,190 @@ def write_variation_file(path, variation):
         f.write("\n".join(lines) + "\n")
 
 
-def _weighted_failures(r):
-    """Per trial: failure indicator (not converged-and-right), weight p/q, die normals."""
+def _quiet_run(**kw):
+    """A run whose t_max warnings are expected (a failure study's failures are those trials)."""
+    import warnings
+    from .run import SpinhopWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpinhopWarning)
+        return run(**kw)
+
+
+def _failures(r):
+    """Per trial of a run: failure indicator (not converged-and-right) and die normals."""
+    import numpy as np
     t = r.trials
     fail = (t["success"].to_numpy() != 1).astype(float)
-    lw = t["log_weight"].to_numpy() if "log_weight" in t else 0.0 * fail
-    z = {p: t["die_z_" + p].to_numpy() for p in FILE_PARAMETERS if "die_z_" + p in t}
+    z = {p: t["die_z_" + p].to_numpy(dtype=float) for p in FILE_PARAMETERS if "die_z_" + p in t}
+    return fail, z, t
+
+
+def default_score(task):
+    """How close a trial that did not fail came to failing (larger: closer), for the levels of
+    the cross-entropy search: the time to solution for recall and images (the failures there are
+    trials still creeping at t_max), the gap to the reference for max-cut and Ising."""
     import numpy as np
-    return fail, np.exp(lw), z
+
+    def time_to_solution(t):
+        return np.log(t["t_solution"].to_numpy(dtype=float))
+
+    def gap(t):
+        return t["gap"].to_numpy(dtype=float)
+
+    return gap if task in ("maxcut", "ising") else time_to_solution
 
 
-def _is_estimate(fail, w):
-    x = fail * w
-    n = len(x)
-    p = float(x.mean())
-    se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
-    ess = float(w.sum() ** 2 / (w ** 2).sum()) if (w ** 2).sum() > 0 else 0.0
-    return p, se, ess
+def _log_normal_density(z, shift, scale):
+    """ln of the product of N(shift_p, scale_p) densities over the die normals (without the
+    common 2 pi term, which cancels in every ratio used here)."""
+    import numpy as np
+    out = 0.0
+    for p, y in z.items():
+        u = (y - shift[p]) / scale[p]
+        out = out - 0.5 * u * u - np.log(scale[p])
+    return out
 
 
-def failure_rate(task, variation, trials=2000, pilot=1000, inflate=2.0, seed=1, method="importance",
-                 workdir=None, **options):
+def _plain_result(k, n):
+    lo, hi = wilson_interval(k, n)
+    rate = k / n
+    return {"method": "plain", "rate": rate, "lo": lo, "hi": hi,
+            "rel_err": (math.sqrt(rate * (1 - rate) / n) / rate) if rate > 0 else float("inf"),
+            "trials": n, "total_trials": n, "failures": k, "ess": float(n)}
+
+
+def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, defensive=0.1,
+                 inflate=1.0, smoothing=0.7, fit_scale=False, score=None, seed=1, method="importance", workdir=None,
+                 **options):
     """The failure rate (1 - yield) under `variation` (a variation-file dict, see
-    write_variation_file), with its 95% interval.
+    write_variation_file) with its 95% interval and relative error.
 
-    method="plain": plain Monte Carlo, Wilson interval. method="importance": importance sampling
-    of the die-to-die draws (every parameter with a global_fraction > 0): a pilot run of `pilot`
-    trials draws the die normals with `inflate` x their spread, the proposal's shift and scale are
-    then the weighted mean and sd of the failing pilot dies (one cross-entropy step), and a final
-    run of `trials` trials on another seed gives the estimate sum(w fail) / trials with w = p/q,
-    its standard error and relative error. Unbiased for any failure; efficient when failures come
-    from the die-to-die part. Returns a dict (rate, lo, hi, rel_err, trials, ess, shift, scale)."""
+    method="plain": plain Monte Carlo on `trials` trials, Wilson interval.
+
+    method="importance": importance sampling of the die-to-die normals (every parameter with a
+    sigma and a global_fraction > 0), the proposal found by multilevel cross-entropy (Rubinstein
+    and Kroese): level k runs `pilot` trials from a diagonal Gaussian proposal q_k (the first
+    with `inflate` x the nominal spread), ranks them by `score` (failures above every non-failure;
+    default_score(task) for the rest), takes the top `rho` fraction (every failure once they are
+    more than that) and refits q's shift and scale to those elite dies weighted by p / q_k,
+    smoothed (`smoothing`). It stops when at least rho of a level fails, or after `levels`. The
+    estimate then runs `trials` trials on a fresh seed as a deterministic defensive mixture: a
+    `defensive` share from the nominal law p and the rest from the final q, each weighted by
+    p / (a p + (1 - a) q) (the balance heuristic), so that no weight exceeds 1 / a and a poor
+    proposal costs variance, never bias. The standard error is the stratified one over the two
+    parts. Unbiased for any failure; efficient when the die-to-die part drives the failures.
+    Returns a dict: rate, lo, hi (rate -+ 1.96 se, lo clipped at 0), rel_err, trials,
+    total_trials (pilots included), failures, ess (effective sample size of the weights), shift,
+    scale, levels (one row per level: threshold, failing fraction, shift, scale)."""
     import os
     import tempfile
+    import numpy as np
     workdir = workdir or tempfile.mkdtemp(prefix="spinhop-is-")
     common = dict(task=task, progress=False)
     common.update(options)
     path = os.path.join(workdir, "variation.toml")
     if method == "plain":
         write_variation_file(path, {k: v for k, v in variation.items() if k != "importance"})
-        r = run(**common, trials=trials, seed=seed, variation=path)
-        fail, _, _ = _weighted_failures(r)
-        k = int(fail.sum())
-        lo, hi = wilson_interval(k, trials)
-        rate = k / trials
-        return {"method": "plain", "rate": rate, "lo": lo, "hi": hi,
-                "rel_err": (math.sqrt(rate * (1 - rate) / trials) / rate) if rate > 0 else float("inf"),
-                "trials": trials, "failures": k, "ess": float(trials)}
+        fail, _, _ = _failures(_quiet_run(**common, trials=trials, seed=seed, variation=path))
+        return _plain_result(int(fail.sum()), trials)
+    if method != "importance":
+        raise ValueError(f"method must be 'importance' or 'plain', not '{method}'")
+    if not (0 < rho < 1 and 0 < defensive < 1 and 0 < smoothing <= 1 and pilot >= 20 and trials >= 20):
+        raise ValueError("need 0 < rho < 1, 0 < defensive < 1, 0 < smoothing <= 1, pilot and trials >= 20")
+    default_g = float(variation.get("global_fraction", 0))
     varied = [p for p in FILE_PARAMETERS if isinstance(variation.get(p), dict)
               and float(variation[p].get("sigma", 0)) > 0
-              and float(variation[p].get("global_fraction", variation.get("global_fraction", 0))) > 0]
+              and float(variation[p].get("global_fraction", default_g)) > 0]
     if not varied:
         raise ValueError("importance sampling needs a parameter with a sigma and a global_fraction > 0")
+    score = score or default_score(task)
 
-    def with_proposal(shift, scale):
+    def sample(shift, scale, n, s):
         v = {k: (dict(x) if isinstance(x, dict) else x) for k, x in variation.items()}
         v["importance"] = True
         for p in varied:
             v[p]["importance_shift"] = float(shift[p])
             v[p]["importance_scale"] = float(scale[p])
-        return v
+        write_variation_file(path, v)
+        fail, z, t = _failures(_quiet_run(**common, trials=n, seed=s, variation=path))
+        return fail, {p: z[p] for p in varied}, t
 
-    shift = {p: 0.0 for p in varied}
-    scale = {p: inflate for p in varied}
-    total = 0
-    for attempt in range(4):
-        write_variation_file(path, with_proposal(shift, scale))
-        r = run(**common, trials=pilot, seed=seed + 1000 + attempt, variation=path)
+    zero = {p: 0.0 for p in varied}
+    one = {p: 1.0 for p in varied}
+    shift, scale = dict(zero), {p: inflate for p in varied}
+    total, history, pool = 0, [], []
+    for level in range(levels):
+        fail, z, t = sample(shift, scale, pilot, seed + 1000 + level)
         total += pilot
-        fail, w, z = _weighted_failures(r)
-        if (fail * w).sum() > 0 and fail.sum() >= 5:
+        w = np.exp(_log_normal_density(z, zero, one) - _log_normal_density(z, shift, scale))
+        pool.append((fail, z, w))
+        s_ = np.where(fail > 0, np.inf, score(t))
+        s_ = np.where(np.isnan(s_), -np.inf, s_)
+        # Done once rho of a level fails, or when the failing share stops growing (the die
+        # part cannot push it further: the rest is device-to-device mismatch) with enough failures.
+        stalled = bool(history) and fail.mean() <= 1.1 * history[-1]["failing"] and fail.sum() >= 10
+        done = fail.mean() >= rho or stalled
+        threshold = np.inf if done else float(np.quantile(s_, 1 - rho))
+        elite = fail > 0 if done else s_ >= threshold
+        we = w * elite
+        history.append({"level": level, "threshold": threshold, "failing": float(fail.mean()),
+                        "shift": dict(shift), "scale": dict(scale)})
+        if we.sum() <= 0:
             break
-        scale = {p: scale[p] * 1.5 for p in varied}
-    fw = fail * w
-    if fw.sum() > 0:
+        n_elite = float(we.sum() ** 2 / (we ** 2).sum())  # effective number of elite dies
         for p in varied:
-            m = float((fw * z[p]).sum() / fw.sum())
-            sd = float(math.sqrt(max((fw * (z[p] - m) ** 2).sum() / fw.sum(), 0.0)))
-            shift[p], scale[p] = m, min(max(sd, 0.5), 3.0)
-    write_variation_file(path, with_proposal(shift, scale))
-    r = run(**common, trials=trials, seed=seed, variation=path)
-    fail, w, _ = _weighted_failures(r)
-    p, se, ess = _is_estimate(fail, w)
-    return {"method": "importance", "rate": p, "lo": max(p - 1.959963984540054 * se, 0.0),
-            "hi": p + 1.959963984540054 * se, "rel_err": se / p if p > 0 else float("inf"),
-            "trials": trials, "pilot_trials": total, "failures": int(fail.sum()), "ess": ess,
-            "shift": shift, "scale": scale}
+            m = float((we * z[p]).sum() / we.sum())
+            sd = math.sqrt(max(float((we * (z[p] - m) ** 2).sum() / we.sum()), 0.0))
+            # A parameter whose elite mean is within two standard errors of the current shift
+            # keeps it: fitting noise in a dimension that does not matter only costs variance.
+            if abs(m - shift[p]) < 2.0 * max(sd, 1e-12) / math.sqrt(max(n_elite, 1.0)):
+                m = shift[p]
+            shift[p] = smoothing * m + (1 - smoothing) * shift[p]
+            scale[p] = min(max(smoothing * sd + (1 - smoothing) * scale[p], 0.3), 3.0) if fit_scale else 1.0
+        if done:
+            break
+    n0 = max(int(round(defensive * trials)), 1)
+    n1 = trials - n0
+    a0, a1 = n0 / trials, n1 / trials
+
+    def mixture_weight(z, sh, sc):
+        return 1.0 / (a0 + a1 * np.exp(_log_normal_density(z, sh, sc) - _log_normal_density(z, zero, one)))
+
+    # The cross-entropy fit aims at the failing dies' law, p(z) P(fail | z) / P(fail); the
+    # variance is smallest for p(z) sqrt(P(fail | z)) (a shorter shift when the failures also
+    # need device-to-device draws: half of it when P(fail | z) is log-linear in z). So the step
+    # along the fitted shift is chosen to minimise the estimator's second moment,
+    # E_p[f w_mix], estimated from every pilot die (weighted by its own p / q_k). Step 0 is plain
+    # Monte Carlo, so the choice is never estimated worse than it.
+    direction, direction_scale = dict(shift), dict(scale)
+    steps = np.round(np.arange(0.0, 1.21, 0.1), 2)
+    moments = []
+    for lam in steps:
+        sh = {p: lam * direction[p] for p in varied}
+        sc = {p: 1.0 + lam * (direction_scale[p] - 1.0) for p in varied}
+        m = np.concatenate([f * w * mixture_weight(z, sh, sc) for f, z, w in pool])
+        moments.append(float(m.mean()))
+    lam = float(steps[int(np.argmin(moments))])
+    shift = {p: lam * direction[p] for p in varied}
+    scale = {p: 1.0 + lam * (direction_scale[p] - 1.0) for p in varied}
+    parts = []
+    for (sh, sc, n, s) in ((zero, one, n0, seed), (shift, scale, n1, seed + 1)):
+        fail, z, _ = sample(sh, sc, n, s)
+        parts.append((fail, mixture_weight(z, shift, scale)))
+    fw = np.concatenate([f * w for f, w in parts])
+    w_all = np.concatenate([w for _, w in parts])
+    rate = float(fw.mean())
+    var = sum(len(f) * float((f * w).var(ddof=1)) for f, w in parts) / trials ** 2
+    se = math.sqrt(var)
+    failures = int(sum(f.sum() for f, _ in parts))
+    wf = w_all[np.concatenate([f for f, _ in parts]) > 0]
+    ess = float(wf.sum() ** 2 / (wf ** 2).sum()) if len(wf) else 0.0
+    z95 = 1.959963984540054
+    return {"method": "importance", "rate": rate, "lo": max(rate - z95 * se, 0.0), "hi": rate + z95 * se,
+            "rel_err": se / rate if rate > 0 else float("inf"), "trials": trials,
+            "total_trials": total + trials, "failures": failures, "ess": ess,
+            "shift": shift, "scale": scale, "step": lam, "levels": pd.DataFrame(history),
+            "steps": pd.DataFrame({"step": steps, "second_moment": moments})}
 
 
 def plot_sensitivity(df, ax=None, path=None):

@@ -88,3 +88,28 @@ def test_bad_variation_files_are_refused(tmp_path):
         path.write_text(text)
         with pytest.raises(SpinhopError):
             spinhop.run(task="recall", neurons=5, trials=2, variation=str(path), progress=False)
+
+
+def test_failure_rate_importance_agrees_with_plain_monte_carlo():
+    # Failures common enough that plain Monte Carlo pins the rate down: the cross-entropy
+    # proposal plus its defensive mixture must agree with it within the two standard errors.
+    var = {"global_fraction": 0.6}
+    for p in ["r_p", "r_ap", "area", "leak"]:
+        var[p] = {"sigma": 0.12}
+    opts = dict(neurons=13, patterns=2, t_max=3e-6)
+    plain = V.failure_rate("recall", var, trials=4000, method="plain", seed=2, **opts)
+    assert 0.02 < plain["rate"] < 0.5
+    r = V.failure_rate("recall", var, trials=600, pilot=200, seed=3, **opts)
+    assert r["total_trials"] == 600 + 200 * len(r["levels"])
+    assert 0 <= r["step"] <= 1.2 and r["lo"] <= r["rate"] <= r["hi"]
+    se_plain = math.sqrt(plain["rate"] * (1 - plain["rate"]) / 4000)
+    se_is = (r["hi"] - r["rate"]) / 1.959963984540054
+    assert abs(r["rate"] - plain["rate"]) < 3 * math.sqrt(se_plain ** 2 + se_is ** 2)
+    # the chosen step is the one with the smallest estimated second moment, plain (0) included
+    st = r["steps"]
+    assert st.second_moment[st.step == r["step"]].iloc[0] == st.second_moment.min()
+
+
+def test_sensitivity_varies_the_depinning_current_when_walls_pin():
+    df = V.sensitivity("recall", sigma=0.05, trials=20, seed=1, neurons=7, depinning_current=0.8e-6)
+    assert {"depinning", "depinning-cycle"} <= set(df.varied)

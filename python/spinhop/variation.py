@@ -183,8 +183,8 @@ def default_score(task):
     return gap if task in ("maxcut", "ising") else time_to_solution
 
 
-def _log_normal_density(z, shift, scale):
-    """ln of the product of N(shift_p, scale_p) densities over the die normals (without the
+def _ln_gauss(z, shift, scale):
+    """ln of the product of the N(shift_p, scale_p) densities over the die normals (without the
     common 2 pi term, which cancels in every ratio used here)."""
     import numpy as np
     out = 0.0
@@ -206,25 +206,28 @@ def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, de
                  inflate=1.0, smoothing=0.7, fit_scale=False, score=None, seed=1, method="importance", workdir=None,
                  **options):
     """The failure rate (1 - yield) under `variation` (a variation-file dict, see
-    write_variation_file) with its 95% interval and relative error.
+    write_variation_file) with its 95% interval and relative error (docs/variation.md, "Rare
+    failures").
 
     method="plain": plain Monte Carlo on `trials` trials, Wilson interval.
 
     method="importance": importance sampling of the die-to-die normals (every parameter with a
-    sigma and a global_fraction > 0), the proposal found by multilevel cross-entropy (Rubinstein
-    and Kroese): level k runs `pilot` trials from a diagonal Gaussian proposal q_k (the first
-    with `inflate` x the nominal spread), ranks them by `score` (failures above every non-failure;
-    default_score(task) for the rest), takes the top `rho` fraction (every failure once they are
-    more than that) and refits q's shift and scale to those elite dies weighted by p / q_k,
-    smoothed (`smoothing`). It stops when at least rho of a level fails, or after `levels`. The
-    estimate then runs `trials` trials on a fresh seed as a deterministic defensive mixture: a
-    `defensive` share from the nominal law p and the rest from the final q, each weighted by
-    p / (a p + (1 - a) q) (the balance heuristic), so that no weight exceeds 1 / a and a poor
-    proposal costs variance, never bias. The standard error is the stratified one over the two
-    parts. Unbiased for any failure; efficient when the die-to-die part drives the failures.
+    sigma and a global_fraction > 0) in three stages. (1) Multilevel cross-entropy: level k runs
+    `pilot` trials from a Gaussian proposal q_k (q_0: the nominal law, its spread x `inflate`),
+    ranks them by `score` (failures above every non-failure; default_score(task) for the rest)
+    and moves q's shift to the p/q_k-weighted mean of the top `rho` share (smoothed; a parameter
+    whose move is within two standard errors keeps its shift; scales are fitted only with
+    `fit_scale`). It stops once rho of a level fails, when the failing share stops growing (with
+    at least 10 failures), or after `levels`. (2) The step lambda in [0, 1.2] along the fitted
+    shift whose estimated second moment, from every pilot die, is smallest (0: plain Monte
+    Carlo). (3) `trials` fresh trials as a defensive mixture: a `defensive` share from the
+    nominal law, the rest from the proposal, each weighted by p / (a p + (1 - a) q), so no weight
+    exceeds 1 / a; stratified standard error. Every stage has its own seeds (seed * 1000 + ...),
+    so two calls with different seeds share no trials.
+
     Returns a dict: rate, lo, hi (rate -+ 1.96 se, lo clipped at 0), rel_err, trials,
-    total_trials (pilots included), failures, ess (effective sample size of the weights), shift,
-    scale, levels (one row per level: threshold, failing fraction, shift, scale)."""
+    total_trials (pilots included), failures, ess (effective sample size of the failing trials'
+    weights), shift, scale, step, levels (one row per level) and steps (second moment per step)."""
     import os
     import tempfile
     import numpy as np
@@ -238,8 +241,10 @@ def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, de
         return _plain_result(int(fail.sum()), trials)
     if method != "importance":
         raise ValueError(f"method must be 'importance' or 'plain', not '{method}'")
-    if not (0 < rho < 1 and 0 < defensive < 1 and 0 < smoothing <= 1 and pilot >= 20 and trials >= 20):
-        raise ValueError("need 0 < rho < 1, 0 < defensive < 1, 0 < smoothing <= 1, pilot and trials >= 20")
+    if not (0 < rho < 1 and 0 < defensive < 1 and 0 < smoothing <= 1 and pilot >= 20 and trials >= 20
+            and 1 <= levels <= 990):
+        raise ValueError("need 0 < rho < 1, 0 < defensive < 1, 0 < smoothing <= 1, pilot and trials >= 20, "
+                         "1 <= levels <= 990")
     default_g = float(variation.get("global_fraction", 0))
     varied = [p for p in FILE_PARAMETERS if isinstance(variation.get(p), dict)
               and float(variation[p].get("sigma", 0)) > 0
@@ -263,9 +268,9 @@ def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, de
     shift, scale = dict(zero), {p: inflate for p in varied}
     total, history, pool = 0, [], []
     for level in range(levels):
-        fail, z, t = sample(shift, scale, pilot, seed + 1000 + level)
+        fail, z, t = sample(shift, scale, pilot, seed * 1000 + 2 + level)
         total += pilot
-        w = np.exp(_log_normal_density(z, zero, one) - _log_normal_density(z, shift, scale))
+        w = np.exp(_ln_gauss(z, zero, one) - _ln_gauss(z, shift, scale))
         pool.append((fail, z, w))
         s_ = np.where(fail > 0, np.inf, score(t))
         s_ = np.where(np.isnan(s_), -np.inf, s_)
@@ -297,7 +302,7 @@ def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, de
     a0, a1 = n0 / trials, n1 / trials
 
     def mixture_weight(z, sh, sc):
-        return 1.0 / (a0 + a1 * np.exp(_log_normal_density(z, sh, sc) - _log_normal_density(z, zero, one)))
+        return 1.0 / (a0 + a1 * np.exp(_ln_gauss(z, sh, sc) - _ln_gauss(z, zero, one)))
 
     # The cross-entropy fit aims at the failing dies' law, p(z) P(fail | z) / P(fail); the
     # variance is smallest for p(z) sqrt(P(fail | z)) (a shorter shift when the failures also
@@ -317,7 +322,7 @@ def failure_rate(task, variation, trials=4000, pilot=1000, rho=0.1, levels=8, de
     shift = {p: lam * direction[p] for p in varied}
     scale = {p: 1.0 + lam * (direction_scale[p] - 1.0) for p in varied}
     parts = []
-    for (sh, sc, n, s) in ((zero, one, n0, seed), (shift, scale, n1, seed + 1)):
+    for (sh, sc, n, s) in ((zero, one, n0, seed * 1000), (shift, scale, n1, seed * 1000 + 1)):
         fail, z, _ = sample(sh, sc, n, s)
         parts.append((fail, mixture_weight(z, shift, scale)))
     fw = np.concatenate([f * w for f, w in parts])

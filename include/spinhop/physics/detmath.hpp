@@ -3,7 +3,9 @@
 // glibc's log/cos and CUDA's differ in the last bits, which would make a Gaussian variation draw
 // differ between backends. These versions use only + - * / on doubles in a fixed order, so the
 // CPU and the GPU produce the same bits. Accuracy is ~1e-16 relative, far beyond what a
-// Monte-Carlo draw needs; speed is irrelevant (they run once per drawn parameter, not per step).
+// Monte-Carlo draw needs. They run once per drawn parameter, except with thermal noise: then a
+// log and a sincos per free wall and step, a quarter of a noisy run's time on the CPU
+// (docs/performance.md).
 #pragma once
 
 #include "spinhop/physics/hd.hpp"

@@ -4,8 +4,8 @@
 // differ between backends. These versions use only + - * / on doubles in a fixed order, so the
 // CPU and the GPU produce the same bits. Accuracy is ~1e-16 relative, far beyond what a
 // Monte-Carlo draw needs. They run once per drawn parameter, except with thermal noise: then a
-// log and a sincos per free wall and step, a quarter of a noisy run's time on the CPU
-// (docs/performance.md).
+// log and a sincos per free wall and step (the log alone a quarter of a noisy run's CPU time,
+// docs/performance.md).
 #pragma once
 
 #include "spinhop/physics/hd.hpp"

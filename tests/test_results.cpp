@@ -238,6 +238,7 @@ TEST(Cli, NonsenseValuesAndPathsAreOneErrorLine) {
       {"recall -t 2 -o ''", "output path is empty"},
       {"recall -t 2 -o " + dir.path.string() + " --force", "is a directory"},
       {"recall -t 2 -o " + long_name, "cannot create"},
+      {"maxcut --random-graph 12 -t 1 --start eigen", "must be auto, off, random or spectral"},
   };
   for (const Case& c : cases) expect_one_error_line(c.args, c.expect);
 }

@@ -111,6 +111,73 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
   }
 }
 
+// The spectral start on problems whose leading eigenvector is known: a balanced signed graph (a
+// gauge-transformed ferromagnet: w_ij = -sigma_i sigma_j |w_ij|, every positive edge cut by sigma
+// and no negative one) has J = D |J| D with D = diag(sigma), so the leading eigenvector is D times
+// the Perron vector of |J| and its signs are sigma: the start is the exact maximum cut.
+TEST(SpectralStart, FindsTheHiddenPartitionOfABalancedSignedGraph) {
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    for (double p : {0.08, 0.3, 0.9}) {
+      const int n = 150;
+      Graph g = random_graph(n, p, seed, 0, EdgeWeights::Int10);
+      std::vector<std::uint8_t> sigma(n);
+      for (int j = 0; j < n; ++j) sigma[j] = static_cast<std::uint8_t>((j * 7919u + seed * 31u) % 5u < 2u);
+      std::vector<Edge> edges;
+      for (Edge e : g.edges) {
+        e.w = (std::fabs(e.w) + 1.0) * (sigma[e.i] == sigma[e.j] ? -1.0 : 1.0);
+        edges.push_back(e);
+      }
+      // one path through every node keeps the graph connected (a simple Perron vector)
+      for (int j = 0; j + 1 < n; ++j) edges.push_back({j, j + 1, sigma[j] == sigma[j + 1] ? -1.0 : 1.0});
+      g.edges = edges;
+      const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(g));
+      double positive = 0.0;
+      for (const Edge& e : g.edges) positive += std::max(e.w, 0.0);
+      EXPECT_DOUBLE_EQ(cut_value(g, bits), positive) << "seed " << seed << " p " << p;
+      EXPECT_TRUE(bits == sigma || bits[0] != sigma[0]) << "the partition, or its mirror image";
+      EXPECT_EQ(bits, spectral_start(graph_as_ising(g))) << "a pure function of the problem";
+    }
+  }
+}
+
+// Fields ride on one more spin held +1: a ferromagnet in a positive field starts all +1, in a
+// negative one all -1; without couplings the start is all OFF.
+TEST(SpectralStart, FieldsFixTheOverallSign) {
+  for (double h : {0.3, -0.3}) {
+    IsingProblem p;
+    p.n = 40;
+    for (int j = 0; j + 1 < p.n; ++j) p.couplings.push_back({j, j + 1, 1.0});
+    for (int j = 0; j + 5 < p.n; j += 3) p.couplings.push_back({j, j + 5, 0.5});
+    p.fields.assign(p.n, h);
+    const std::vector<std::uint8_t> bits = spectral_start(p);
+    for (int j = 0; j < p.n; ++j) EXPECT_EQ(bits[j], h > 0 ? 1 : 0) << "h " << h << " spin " << j;
+  }
+  IsingProblem empty;
+  empty.n = 5;
+  EXPECT_EQ(spectral_start(empty), std::vector<std::uint8_t>(5, 0));
+  EXPECT_EQ(parse_start("auto", Mapping::Ising), StartState::Spectral);
+  EXPECT_EQ(parse_start("auto", Mapping::Paper), StartState::Off);
+  EXPECT_EQ(parse_start("auto", Mapping::Balanced), StartState::Off);
+  EXPECT_EQ(parse_start("random", Mapping::Ising), StartState::Random);
+  EXPECT_THROW(parse_start("eigen", Mapping::Ising), ParameterError);
+}
+
+// The task loads each graph's own spectral start (one input row per graph) and the bias
+// neurons ON.
+TEST(SpectralStart, EveryTrialLoadsItsGraphsStart) {
+  ModelParams m;
+  std::vector<Graph> graphs;
+  for (int g = 0; g < 3; ++g) graphs.push_back(random_graph(30, 0.2, 9, g, EdgeWeights::PlusMinus));
+  MaxCutTask task(graphs, 1.05, {}, kExactMaxCutNodes, Mapping::Ising, StartState::Spectral);
+  const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 1, 0);
+  for (std::uint64_t t = 0; t < 7; ++t) {
+    const TrialCircuit c = rebuild_circuit(spec, t);
+    const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(graphs[t % 3]));
+    for (int j = 0; j < 30; ++j) EXPECT_EQ(c.input[j] != 0, bits[j] != 0) << "trial " << t << " node " << j;
+    for (int j = 30; j < task.neurons(); ++j) EXPECT_TRUE(c.input[j]) << "bias neuron " << j;
+  }
+}
+
 TEST(Mapping, MaxCutAsIsingEnergyIsMinusTheCut) {
   const Graph g = random_graph(12, 0.4, 3, 1, EdgeWeights::Int10);
   const IsingProblem p = graph_as_ising(g);

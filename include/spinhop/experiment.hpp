@@ -39,7 +39,7 @@ struct ExperimentConfig {
   std::string mapping = "ising";    // graph -> synapses: ising, balanced or paper (mapping.hpp)
   double tie_break = 0.25;          // ising mapping: field towards ON, x the field quantum
   int bias_neurons = 4;             // ising mapping: bias neurons sharing each bias voltage
-  std::string start = "off";        // max-cut start state: off (every soma OFF) or random bits
+  std::string start = "auto";       // max-cut / Ising start state: auto, off, random or spectral
   // ising
   std::vector<std::string> couplings;  // Ising / QUBO coupling files (ising_file.hpp)
   std::string fields;               // Ising fields file; empty = none (or the diagonal)

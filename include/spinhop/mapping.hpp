@@ -69,6 +69,23 @@ MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, con
 // couplings).
 double field_quantum(const IsingProblem& p);
 
+// The bits loaded into the problem's somas before a max-cut / Ising trial relaxes.
+enum class StartState {
+  Off,       // every soma OFF (the paper's protocol)
+  Random,    // random bits, one draw per trial
+  Spectral,  // the signs of the leading eigenvector of J (spectral_start), the same every trial
+};
+// "off", "random", "spectral", or "auto": spectral under the Ising mapping, off under the
+// paper's and the balanced one (their protocol). ParameterError if unknown.
+StartState parse_start(const std::string& s, Mapping m);
+const char* to_string(StartState s);
+
+// The signs of the eigenvector of the largest eigenvalue of J (fields as couplings to one more
+// spin held +1), bit 1 = s +1: the rounding of the energy's continuous relaxation. Lanczos
+// (at most 200 steps) from a fixed vector: a pure function of the problem, the same bits on
+// every backend and machine. All zero without couplings.
+std::vector<std::uint8_t> spectral_start(const IsingProblem& p);
+
 // Edge density of a simple graph: edges / (n (n - 1) / 2).
 double edge_density(const Graph& g);
 

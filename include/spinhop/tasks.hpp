@@ -166,7 +166,8 @@ class ImagesTask final : public Task {
 };
 
 // Max-cut (Fig. 7, Table II): one neuron per node (plus the Ising mapping's bias neuron), the
-// graph mapped onto the synapse voltages (mapping.hpp), every soma loaded OFF or a random start.
+// graph mapped onto the synapse voltages (mapping.hpp), loaded with the start state (all OFF,
+// random bits or the spectral start).
 // Trial t runs graph t mod (number of graphs).
 class MaxCutTask final : public Task {
  public:
@@ -174,7 +175,7 @@ class MaxCutTask final : public Task {
   // graphs of at most exact_limit nodes.
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
              const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
-             Mapping mapping = Mapping::Paper, bool random_start = false,
+             Mapping mapping = Mapping::Paper, StartState start = StartState::Off,
              double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons);
   std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
@@ -213,7 +214,7 @@ class MaxCutTask final : public Task {
   double edge_factor_;
   int n_;
   Mapping mapping_;
-  bool random_start_;
+  StartState start_;
   double tie_break_;
   int bias_neurons_;
   std::vector<double> energy_of_zero_cut_;     // ising: per graph, empty for max-cut
@@ -224,6 +225,7 @@ class MaxCutTask final : public Task {
   mutable std::vector<double> fields_;        // [graphs][n] the ideal network's fields [V]
   mutable std::vector<double> scales_;        // [graphs] synapse volts per unit coupling [V]
   mutable std::vector<double> weights_key_;   // the model values the mapping used
+  std::vector<std::uint64_t> start_words_;    // spectral start: [graphs][(neurons + 63)/64] bits
 };
 
 // One trial's circuit as the backends build it (trial.hpp's phases), for host-side baselines and

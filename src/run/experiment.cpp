@@ -97,9 +97,7 @@ void ExperimentConfig::validate() {
     throw ParameterError("invalid --tie-break " + std::to_string(tie_break) +
                          ": must be in [0, 1) (a fraction of the smallest coupling)");
   }
-  if (start != "off" && start != "random") {
-    throw ParameterError("invalid --start '" + start + "': must be off or random");
-  }
+  parse_start(start, parse_mapping(mapping));
   parse_edge_weights(edge_weights);
 }
 

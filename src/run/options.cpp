@@ -44,7 +44,7 @@ std::vector<OptionSpec> option_table(ExperimentConfig& c) {
       {"mapping", "", "graph -> synapse voltages: ising (couplings on edges, a bias neuron; any density and sign), balanced or paper (+W non-edges, -edge_factor W w edges)", task, &c.mapping, "maxcut,ising", "", "", {}},
       {"tie-break", "", "ising mapping: a field towards ON of this fraction of the smallest nonzero |J| (a zero field settles instead of creeping)", task, &c.tie_break, "maxcut,ising", "1", "tie-break", {}},
       {"bias-neurons", "", "ising mapping: always-ON bias neurons sharing each bias voltage (m of them, default 4: 1/m of the voltage and of the bias power, errors averaged over m devices, m N more devices)", task, &c.bias_neurons, "maxcut,ising", "1", "", {}},
-      {"start", "", "start state: off (every soma loaded OFF) or random (random bits, one draw per trial)", task, &c.start, "maxcut,ising", "", "", {}},
+      {"start", "", "start state: spectral (the signs of J's leading eigenvector), off (every soma loaded OFF), random (random bits, one draw per trial) or auto (spectral with the ising mapping, off with paper and balanced)", task, &c.start, "maxcut,ising", "", "", {}},
       {"edge-factor", "", "paper / balanced mappings: edge synapse = -edge_factor W w for an edge of weight w", task, &c.edge_factor, "maxcut,ising", "1", "edge-factor", {}},
       {"optima", "", "TSV of known optima (instance, optimum columns; default: optima.tsv beside the graphs)", task, &c.optima, "maxcut", "", "", {}},
       {"target", "", "P(target): fraction of trials reaching target x reference optimum", task, &c.target, "maxcut,ising", "1", "target", {}},

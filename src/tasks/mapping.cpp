@@ -57,6 +57,22 @@ const char* to_string(Mapping m) {
   }
 }
 
+StartState parse_start(const std::string& s, Mapping m) {
+  if (s == "off") return StartState::Off;
+  if (s == "random") return StartState::Random;
+  if (s == "spectral") return StartState::Spectral;
+  if (s == "auto") return m == Mapping::Ising ? StartState::Spectral : StartState::Off;
+  throw ParameterError("invalid --start '" + s + "': must be auto, off, random or spectral");
+}
+
+const char* to_string(StartState s) {
+  switch (s) {
+    case StartState::Random: return "random";
+    case StartState::Spectral: return "spectral";
+    default: return "off";
+  }
+}
+
 double field_quantum(const IsingProblem& p) {
   // fields are sums of +-J and +-h: with every 2|J| and 2|h| a whole multiple of 1/10^d
   // (d <= 6: decimal inputs), they are multiples of gcd / (2 10^d); otherwise no quantum is

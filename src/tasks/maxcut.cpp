@@ -1,5 +1,5 @@
 // Max-cut (Fig. 7, Table II): one neuron per node, the graph mapped onto the synapse voltages,
-// every soma loaded OFF; the cut scored against the exact or a known optimum.
+// loaded with the start state; the cut scored against the exact or a known optimum.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -14,9 +14,9 @@ namespace spinhop {
 
 MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
                        const std::map<std::string, double>& known_optima, int exact_limit,
-                       Mapping mapping, bool random_start, double tie_break, int bias_neurons)
+                       Mapping mapping, StartState start, double tie_break, int bias_neurons)
     : graphs_(std::move(graphs)), edge_factor_(edge_factor), mapping_(mapping),
-      random_start_(random_start), tie_break_(tie_break), bias_neurons_(bias_neurons) {
+      start_(start), tie_break_(tie_break), bias_neurons_(bias_neurons) {
   if (bias_neurons < 1 || bias_neurons > 64) {
     throw ParameterError("invalid --bias-neurons " + std::to_string(bias_neurons) + ": must be in [1, 64]");
   }
@@ -37,6 +37,19 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
   check_neurons(neurons(), "graph size");
   if (!(edge_factor > 0.0) || !std::isfinite(edge_factor)) {
     throw ParameterError("invalid --edge-factor " + std::to_string(edge_factor) + ": must be > 0");
+  }
+  if (start_ == StartState::Spectral) {
+    // one row per graph: trial t loads row t mod graphs, the row of its own graph
+    const std::size_t words = static_cast<std::size_t>((neurons() + 63) / 64);
+    start_words_.assign(words * graphs_.size(), 0);
+    for (std::size_t g = 0; g < graphs_.size(); ++g) {
+      const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(graphs_[g]));
+      for (int j = 0; j < n_; ++j) {
+        if (bits[static_cast<std::size_t>(j)]) {
+          start_words_[g * words + static_cast<std::size_t>(j >> 6)] |= std::uint64_t{1} << (j & 63);
+        }
+      }
+    }
   }
   // graphs without an exact or known optimum get a tabu-search reference (a lower bound on the
   // optimum), while the work stays within about half a minute for the whole run
@@ -86,7 +99,15 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
   t.weights = WeightSource::Matrix;
   t.patterns = 0;
   t.matrices = weights_.data();
-  t.inputs = random_start_ ? InputSource::RandomBits : InputSource::AllOff;
+  switch (start_) {
+    case StartState::Random: t.inputs = InputSource::RandomBits; break;
+    case StartState::Spectral:
+      t.inputs = InputSource::Rows;
+      t.input_words = start_words_.data();
+      t.input_count = t.groups;
+      break;
+    default: t.inputs = InputSource::AllOff;
+  }
   t.bias_from = mapping_ == Mapping::Ising ? n_ : -1;
   return t;
 }
@@ -193,7 +214,7 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
     if (!optima_path.empty()) optima = read_optima_tsv(optima_path);
   }
   return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima, kExactMaxCutNodes,
-                                      parse_mapping(c.mapping), c.start == "random", c.tie_break,
+                                      parse_mapping(c.mapping), parse_start(c.start, parse_mapping(c.mapping)), c.tie_break,
                                       c.bias_neurons);
 }
 

@@ -140,6 +140,19 @@ TEST(SpectralStart, FindsTheHiddenPartitionOfABalancedSignedGraph) {
   }
 }
 
+// A disconnected problem is rounded component by component: two disjoint even cycles (each
+// bipartite) and an isolated node start at the full cut, the isolated node OFF.
+TEST(SpectralStart, EveryComponentGetsItsOwnRounding) {
+  Graph g;
+  g.n = 15;
+  for (int j = 0; j < 8; ++j) g.edges.push_back({std::min(j, (j + 1) % 8), std::max(j, (j + 1) % 8), 1.0});
+  for (int j = 0; j < 6; ++j) g.edges.push_back({8 + std::min(j, (j + 1) % 6), 8 + std::max(j, (j + 1) % 6), 2.0});
+  const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(g));
+  EXPECT_DOUBLE_EQ(cut_value(g, bits), g.total_weight());
+  EXPECT_EQ(bits[14], 0);
+  EXPECT_EQ(spectral_embedding(graph_as_ising(g)).parts.size(), 2u);
+}
+
 // Fields ride on one more spin held +1: a ferromagnet in a positive field starts all +1, in a
 // negative one all -1; without couplings the start is all OFF.
 TEST(SpectralStart, FieldsFixTheOverallSign) {
@@ -162,20 +175,35 @@ TEST(SpectralStart, FieldsFixTheOverallSign) {
   EXPECT_THROW(parse_start("eigen", Mapping::Ising), ParameterError);
 }
 
-// The task loads each graph's own spectral start (one input row per graph) and the bias
-// neurons ON.
-TEST(SpectralStart, EveryTrialLoadsItsGraphsStart) {
+// The task loads each graph's own spectral start on its first trial, other roundings of the same
+// embedding on later ones (keyed by the seed: the same trial loads the same bits again), and the
+// bias neurons ON.
+TEST(SpectralStart, EveryTrialLoadsARoundingOfItsGraph) {
   ModelParams m;
   std::vector<Graph> graphs;
   for (int g = 0; g < 3; ++g) graphs.push_back(random_graph(30, 0.2, 9, g, EdgeWeights::PlusMinus));
-  MaxCutTask task(graphs, 1.05, {}, kExactMaxCutNodes, Mapping::Ising, StartState::Spectral);
+  MaxCutTask task(graphs, 1.05, {}, kExactMaxCutNodes, Mapping::Ising, StartState::Spectral,
+                  kDefaultTieBreak, kDefaultBiasNeurons, 77);
+  ASSERT_EQ(task.roundings(), 64);
   const PointSpec spec = make_point_spec(m, VariationSigmas{}, task.spec(m), 1, 0);
-  for (std::uint64_t t = 0; t < 7; ++t) {
+  std::set<std::vector<std::uint8_t>> distinct;
+  for (std::uint64_t t = 0; t < 3 * 70; ++t) {
     const TrialCircuit c = rebuild_circuit(spec, t);
-    const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(graphs[t % 3]));
-    for (int j = 0; j < 30; ++j) EXPECT_EQ(c.input[j] != 0, bits[j] != 0) << "trial " << t << " node " << j;
+    const std::uint64_t g = t % 3, q = (t / 3) % 64;
+    const SpectralEmbedding e = spectral_embedding(graph_as_ising(graphs[g]));
+    const std::vector<std::uint8_t> bits =
+        q == 0 ? spectral_start(graph_as_ising(graphs[g])) : spectral_rounding(e, spectral_angles(e, 77, g, q));
+    std::vector<std::uint8_t> loaded(30);
+    for (int j = 0; j < 30; ++j) loaded[j] = c.input[j] ? 1 : 0;
+    EXPECT_EQ(loaded, bits) << "trial " << t;
     for (int j = 30; j < task.neurons(); ++j) EXPECT_TRUE(c.input[j]) << "bias neuron " << j;
+    if (g == 0) distinct.insert(loaded);
   }
+  EXPECT_GT(distinct.size(), 5u) << "the roundings of one graph differ";
+  const SpectralEmbedding e = spectral_embedding(graph_as_ising(graphs[1]));
+  ASSERT_FALSE(e.parts.empty());
+  EXPECT_EQ(spectral_angles(e, 77, 1, 0), std::vector<double>(e.parts.size(), 0.0));
+  EXPECT_NE(spectral_angles(e, 77, 1, 5), spectral_angles(e, 78, 1, 5));
 }
 
 TEST(Mapping, MaxCutAsIsingEnergyIsMinusTheCut) {

@@ -73,18 +73,43 @@ double field_quantum(const IsingProblem& p);
 enum class StartState {
   Off,       // every soma OFF (the paper's protocol)
   Random,    // random bits, one draw per trial
-  Spectral,  // the signs of the leading eigenvector of J (spectral_start), the same every trial
+  Spectral,  // the spectral start, then randomised spectral roundings (MaxCutTask)
 };
 // "off", "random", "spectral", or "auto": spectral under the Ising mapping, off under the
 // paper's and the balanced one (their protocol). ParameterError if unknown.
 StartState parse_start(const std::string& s, Mapping m);
 const char* to_string(StartState s);
 
-// The signs of the eigenvector of the largest eigenvalue of J (fields as couplings to one more
-// spin held +1), bit 1 = s +1: the rounding of the energy's continuous relaxation. Lanczos
-// (at most 200 steps) from a fixed vector: a pure function of the problem, the same bits on
-// every backend and machine. All zero without couplings.
+// The two leading eigenpairs of J on each connected component (fields as couplings to one more
+// spin held +1, index n): Lanczos (at most 200 steps) from a fixed vector, a pure function of the
+// problem. Isolated spins belong to no part.
+struct SpectralPart {
+  std::vector<int> spins;      // the component's spins (n = the field spin), ascending
+  std::vector<double> u1, u2;  // unit eigenvectors of the largest and second-largest eigenvalue
+  double l1 = 0.0, l2 = 0.0;   // their eigenvalues
+};
+struct SpectralEmbedding {
+  int n = 0;                   // the problem's spins
+  bool field_spin = false;     // whether spin n (the fields) exists
+  std::vector<SpectralPart> parts;
+};
+SpectralEmbedding spectral_embedding(const IsingProblem& p);
+
+// Part k rounded at angles[k] [rad] (0 where angles is shorter): the signs of the direction at
+// that angle in the plane of u1 and u2, each scaled by the square root of its positive
+// eigenvalue (angle 0: the signs of u1 itself); bit 1 = s +1. Each part's overall sign puts the
+// field spin at +1, else its largest component positive; components below 1e-9 of the largest,
+// and isolated spins, are OFF.
+std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const std::vector<double>& angles);
+
+// The spectral start: the signs of the leading eigenvector of J on every component, the
+// rounding of the energy's continuous relaxation (every angle 0). All OFF without couplings.
 std::vector<std::uint8_t> spectral_start(const IsingProblem& p);
+
+// The angles of rounding q of a problem: all 0 for q = 0, else pseudo-random in [0, 2 pi),
+// keyed by (seed, problem index, q, part).
+std::vector<double> spectral_angles(const SpectralEmbedding& e, std::uint64_t seed, std::uint64_t problem,
+                                    std::uint64_t rounding);
 
 // Edge density of a simple graph: edges / (n (n - 1) / 2).
 double edge_density(const Graph& g);

@@ -176,8 +176,12 @@ class MaxCutTask final : public Task {
   MaxCutTask(std::vector<Graph> graphs, double edge_factor,
              const std::map<std::string, double>& known_optima = {}, int exact_limit = kExactMaxCutNodes,
              Mapping mapping = Mapping::Paper, StartState start = StartState::Off,
-             double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons);
+             double tie_break = kDefaultTieBreak, int bias_neurons = kDefaultBiasNeurons,
+             std::uint64_t seed = 0);
   std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
+  // Spectral start: trial t of graph g = t mod G loads rounding q = (t / G) mod roundings()
+  // (q = 0: the leading eigenvector's signs; q >= 1: spectral_angle(seed, g, q)).
+  int roundings() const { return roundings_; }
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
   // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the
   // problem's energy E = energy_of_zero_cut[g] - cut (the task is then called "ising").
@@ -225,7 +229,8 @@ class MaxCutTask final : public Task {
   mutable std::vector<double> fields_;        // [graphs][n] the ideal network's fields [V]
   mutable std::vector<double> scales_;        // [graphs] synapse volts per unit coupling [V]
   mutable std::vector<double> weights_key_;   // the model values the mapping used
-  std::vector<std::uint64_t> start_words_;    // spectral start: [graphs][(neurons + 63)/64] bits
+  std::vector<std::uint64_t> start_words_;    // spectral start: [roundings][graphs][(neurons + 63)/64] bits
+  int roundings_ = 1;
 };
 
 // One trial's circuit as the backends build it (trial.hpp's phases), for host-side baselines and

@@ -30,7 +30,8 @@ std::shared_ptr<const Task> build_ising(const ExperimentConfig& c, InputFiles&) 
   }
   auto task = std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, std::map<std::string, double>{},
                                            kExactMaxCutNodes, parse_mapping(c.mapping),
-                                           parse_start(c.start, parse_mapping(c.mapping)), c.tie_break, c.bias_neurons);
+                                           parse_start(c.start, parse_mapping(c.mapping)), c.tie_break, c.bias_neurons,
+                                           c.seed);
   task->as_ising(std::move(constants), std::move(offsets));
   return task;
 }

@@ -14,7 +14,8 @@ namespace spinhop {
 
 MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
                        const std::map<std::string, double>& known_optima, int exact_limit,
-                       Mapping mapping, StartState start, double tie_break, int bias_neurons)
+                       Mapping mapping, StartState start, double tie_break, int bias_neurons,
+                       std::uint64_t seed)
     : graphs_(std::move(graphs)), edge_factor_(edge_factor), mapping_(mapping),
       start_(start), tie_break_(tie_break), bias_neurons_(bias_neurons) {
   if (bias_neurons < 1 || bias_neurons > 64) {
@@ -39,14 +40,20 @@ MaxCutTask::MaxCutTask(std::vector<Graph> graphs, double edge_factor,
     throw ParameterError("invalid --edge-factor " + std::to_string(edge_factor) + ": must be > 0");
   }
   if (start_ == StartState::Spectral) {
-    // one row per graph: trial t loads row t mod graphs, the row of its own graph
+    // row q * G + g is rounding q of graph g: trial t loads row t mod (roundings G), which is
+    // on its own graph t mod G; up to 64 distinct roundings per graph within 64 MiB of rows
     const std::size_t words = static_cast<std::size_t>((neurons() + 63) / 64);
-    start_words_.assign(words * graphs_.size(), 0);
+    const std::size_t per_rounding = words * graphs_.size();
+    roundings_ = static_cast<int>(std::clamp<std::size_t>((std::size_t{1} << 23) / per_rounding, 1, 64));
+    start_words_.assign(per_rounding * static_cast<std::size_t>(roundings_), 0);
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
-      const std::vector<std::uint8_t> bits = spectral_start(graph_as_ising(graphs_[g]));
-      for (int j = 0; j < n_; ++j) {
-        if (bits[static_cast<std::size_t>(j)]) {
-          start_words_[g * words + static_cast<std::size_t>(j >> 6)] |= std::uint64_t{1} << (j & 63);
+      const SpectralEmbedding e = spectral_embedding(graph_as_ising(graphs_[g]));
+      for (int q = 0; q < roundings_; ++q) {
+        const std::vector<std::uint8_t> bits =
+            spectral_rounding(e, spectral_angles(e, seed, g, static_cast<std::uint64_t>(q)));
+        std::uint64_t* row = start_words_.data() + static_cast<std::size_t>(q) * per_rounding + g * words;
+        for (int j = 0; j < n_; ++j) {
+          if (bits[static_cast<std::size_t>(j)]) row[j >> 6] |= std::uint64_t{1} << (j & 63);
         }
       }
     }
@@ -104,7 +111,7 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
     case StartState::Spectral:
       t.inputs = InputSource::Rows;
       t.input_words = start_words_.data();
-      t.input_count = t.groups;
+      t.input_count = t.groups * roundings_;
       break;
     default: t.inputs = InputSource::AllOff;
   }
@@ -215,7 +222,7 @@ std::shared_ptr<const Task> build_maxcut(const ExperimentConfig& c, InputFiles& 
   }
   return std::make_shared<MaxCutTask>(std::move(graphs), c.edge_factor, optima, kExactMaxCutNodes,
                                       parse_mapping(c.mapping), parse_start(c.start, parse_mapping(c.mapping)), c.tie_break,
-                                      c.bias_neurons);
+                                      c.bias_neurons, c.seed);
 }
 
 }  // namespace

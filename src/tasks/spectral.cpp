@@ -6,9 +6,14 @@
 // maximiser of s^T J s on the sphere, the continuous relaxation of the Ising energy) puts the
 // start in a good basin; the network's descent then repairs what the rounding got wrong.
 //
+// Later trials of a problem load other roundings of the same relaxation: the signs of a direction
+// at a pseudo-random angle in the plane of the two leading eigenvectors (a rank-2 embedding,
+// rounded by a random hyperplane as in Goemans-Williamson), so that best-of-K has distinct
+// starts in good basins to choose from, not the same start K times.
+//
 // How: Lanczos with full reorthogonalisation from a fixed pseudo-random vector (at most
 // kLanczosSteps matrix-vector products over the edge list), the small tridiagonal matrix
-// diagonalised by cyclic Jacobi rotations, the Ritz vector of the largest Ritz value rounded.
+// diagonalised by cyclic Jacobi rotations, the Ritz vectors of the two largest Ritz values.
 // Plain double loops in a fixed order: the same bits on every machine and build.
 #include <algorithm>
 #include <cmath>
@@ -29,8 +34,13 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return s;
 }
 
-// Leading eigenpair of the symmetric k x k matrix t (row-major, overwritten) by cyclic Jacobi.
-std::vector<double> leading_eigenvector(std::vector<double> t, int k) {
+// The two leading eigenpairs of the symmetric k x k matrix t (row-major) by cyclic Jacobi:
+// {vector 1, vector 2} and their values (vector 2 zero, value 0 when k = 1).
+struct TopTwo {
+  std::vector<double> y1, y2;
+  double l1 = 0.0, l2 = 0.0;
+};
+TopTwo leading_eigenvectors(std::vector<double> t, int k) {
   std::vector<double> v(static_cast<std::size_t>(k) * k, 0.0);
   for (int i = 0; i < k; ++i) v[static_cast<std::size_t>(i) * k + i] = 1.0;
   auto at = [k](std::vector<double>& m, int r, int c) -> double& {
@@ -73,42 +83,48 @@ std::vector<double> leading_eigenvector(std::vector<double> t, int k) {
   for (int i = 1; i < k; ++i) {
     if (at(t, i, i) > at(t, best, best)) best = i;
   }
-  std::vector<double> y(static_cast<std::size_t>(k));
-  for (int r = 0; r < k; ++r) y[static_cast<std::size_t>(r)] = at(v, r, best);
-  return y;
+  int second = best == 0 ? 1 : 0;
+  for (int i = 0; i < k; ++i) {
+    if (i != best && at(t, i, i) > at(t, second, second)) second = i;
+  }
+  TopTwo out;
+  out.y1.assign(static_cast<std::size_t>(k), 0.0);
+  out.y2.assign(static_cast<std::size_t>(k), 0.0);
+  out.l1 = at(t, best, best);
+  for (int r = 0; r < k; ++r) out.y1[static_cast<std::size_t>(r)] = at(v, r, best);
+  if (k > 1) {
+    out.l2 = at(t, second, second);
+    for (int r = 0; r < k; ++r) out.y2[static_cast<std::size_t>(r)] = at(v, r, second);
+  }
+  return out;
+}
+
+std::uint64_t splitmix(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 // A fixed start vector without structure (splitmix64 of the index): it overlaps every eigenvector.
 double start_component(int j) {
-  std::uint64_t z = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(j + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) / 9007199254740992.0 - 0.5;
+  return static_cast<double>(splitmix(0x5bd1e995ULL * static_cast<std::uint64_t>(j + 1)) >> 11) /
+             9007199254740992.0 - 0.5;
 }
 
-}  // namespace
+struct Coupling {
+  int i, j;
+  double w;
+};
 
-std::vector<std::uint8_t> spectral_start(const IsingProblem& p) {
-  const int n = p.n;
-  std::vector<std::uint8_t> bits(static_cast<std::size_t>(std::max(n, 0)), 0);
-  if (n <= 0 || p.couplings.empty()) return bits;
-  // fields as couplings to one more spin held +1 (its sign fixes the overall flip)
-  const bool fields = p.has_fields();
-  const int m = n + (fields ? 1 : 0);
+// The two leading eigenpairs of the symmetric matrix with the given couplings over m spins
+// (connected): Lanczos with full reorthogonalisation from a fixed vector.
+SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
   auto apply = [&](const std::vector<double>& x, std::vector<double>& y) {
     std::fill(y.begin(), y.end(), 0.0);
-    for (const Edge& c : p.couplings) {
-      if (c.i == c.j) continue;
+    for (const Coupling& c : couplings) {
       y[static_cast<std::size_t>(c.i)] += c.w * x[static_cast<std::size_t>(c.j)];
       y[static_cast<std::size_t>(c.j)] += c.w * x[static_cast<std::size_t>(c.i)];
-    }
-    if (fields) {
-      for (int i = 0; i < n; ++i) {
-        const double h = p.fields[static_cast<std::size_t>(i)];
-        y[static_cast<std::size_t>(i)] += h * x[static_cast<std::size_t>(n)];
-        y[static_cast<std::size_t>(n)] += h * x[static_cast<std::size_t>(i)];
-      }
     }
   };
   const int steps = std::min(m, kLanczosSteps);
@@ -117,11 +133,10 @@ std::vector<std::uint8_t> spectral_start(const IsingProblem& p) {
   std::vector<double> alpha, beta;
   std::vector<double> v(static_cast<std::size_t>(m)), w(static_cast<std::size_t>(m));
   for (int j = 0; j < m; ++j) v[static_cast<std::size_t>(j)] = start_component(j);
-  double scale = std::sqrt(dot(v, v));
+  const double scale = std::sqrt(dot(v, v));
   for (double& x : v) x /= scale;
-  double jnorm = 0.0;  // a bound on |J|'s spectrum: below it, a residual counts as zero
-  for (const Edge& c : p.couplings) jnorm = std::max(jnorm, std::fabs(c.w));
-  for (double h : p.fields) jnorm = std::max(jnorm, std::fabs(h));
+  double jnorm = 0.0;  // a bound on the spectrum: below it, a residual counts as zero
+  for (const Coupling& c : couplings) jnorm = std::max(jnorm, std::fabs(c.w));
   jnorm *= m;
   for (int k = 0; k < steps; ++k) {
     basis.push_back(v);
@@ -148,26 +163,130 @@ std::vector<std::uint8_t> spectral_start(const IsingProblem& p) {
       t[static_cast<std::size_t>(i + 1) * k + i] = beta[static_cast<std::size_t>(i)];
     }
   }
-  const std::vector<double> y = leading_eigenvector(std::move(t), k);
-  std::vector<double> x(static_cast<std::size_t>(m), 0.0);
+  const TopTwo y = leading_eigenvectors(std::move(t), k);
+  SpectralPart part;
+  part.u1.assign(static_cast<std::size_t>(m), 0.0);
+  part.u2.assign(static_cast<std::size_t>(m), 0.0);
+  part.l1 = y.l1;
+  part.l2 = y.l2;
   for (int i = 0; i < k; ++i) {
+    const std::vector<double>& b = basis[static_cast<std::size_t>(i)];
     for (int j = 0; j < m; ++j) {
-      x[static_cast<std::size_t>(j)] += y[static_cast<std::size_t>(i)] * basis[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+      part.u1[static_cast<std::size_t>(j)] += y.y1[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)];
+      part.u2[static_cast<std::size_t>(j)] += y.y2[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)];
     }
   }
-  // the overall sign: the field spin +1, else the largest component positive (the lowest
-  // index among equals), so that the start is a function of the problem alone
-  int ref = 0;
-  if (fields) {
-    ref = n;
-  } else {
-    for (int j = 1; j < m; ++j) {
-      if (std::fabs(x[static_cast<std::size_t>(j)]) > std::fabs(x[static_cast<std::size_t>(ref)])) ref = j;
+  return part;
+}
+
+int find_root(std::vector<int>& up, int i) {
+  while (up[static_cast<std::size_t>(i)] != i) {
+    up[static_cast<std::size_t>(i)] = up[static_cast<std::size_t>(up[static_cast<std::size_t>(i)])];
+    i = up[static_cast<std::size_t>(i)];
+  }
+  return i;
+}
+
+}  // namespace
+
+SpectralEmbedding spectral_embedding(const IsingProblem& p) {
+  SpectralEmbedding e;
+  e.n = std::max(p.n, 0);
+  e.field_spin = p.has_fields();
+  const int m = e.n + (e.field_spin ? 1 : 0);
+  // fields as couplings to one more spin held +1 (index n)
+  std::vector<Coupling> all;
+  for (const Edge& c : p.couplings) {
+    if (c.i != c.j && c.w != 0.0) all.push_back({c.i, c.j, c.w});
+  }
+  if (e.field_spin) {
+    for (int i = 0; i < e.n; ++i) {
+      const double h = p.fields[static_cast<std::size_t>(i)];
+      if (h != 0.0) all.push_back({i, e.n, h});
     }
   }
-  const double sign = x[static_cast<std::size_t>(ref)] < 0.0 ? -1.0 : 1.0;
-  for (int j = 0; j < n; ++j) bits[static_cast<std::size_t>(j)] = sign * x[static_cast<std::size_t>(j)] > 0.0 ? 1 : 0;
+  // one relaxation per connected component: the cut (the energy) is a sum over components, and
+  // one eigenvector of the whole problem lives on one component only
+  std::vector<int> up(static_cast<std::size_t>(m));
+  for (int i = 0; i < m; ++i) up[static_cast<std::size_t>(i)] = i;
+  for (const Coupling& c : all) {
+    const int a = find_root(up, c.i), b = find_root(up, c.j);
+    if (a != b) up[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
+  }
+  std::vector<int> part_of(static_cast<std::size_t>(m), -1), local(static_cast<std::size_t>(m), -1);
+  std::vector<std::vector<int>> members;
+  for (int i = 0; i < m; ++i) {
+    const int r = find_root(up, i);
+    if (part_of[static_cast<std::size_t>(r)] < 0) {
+      part_of[static_cast<std::size_t>(r)] = static_cast<int>(members.size());
+      members.emplace_back();
+    }
+    const int k = part_of[static_cast<std::size_t>(r)];
+    part_of[static_cast<std::size_t>(i)] = k;
+    local[static_cast<std::size_t>(i)] = static_cast<int>(members[static_cast<std::size_t>(k)].size());
+    members[static_cast<std::size_t>(k)].push_back(i);
+  }
+  std::vector<std::vector<Coupling>> inside(members.size());
+  for (const Coupling& c : all) {
+    inside[static_cast<std::size_t>(part_of[static_cast<std::size_t>(c.i)])].push_back(
+        {local[static_cast<std::size_t>(c.i)], local[static_cast<std::size_t>(c.j)], c.w});
+  }
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    if (members[k].size() < 2) continue;  // an isolated spin: no coupling to round
+    SpectralPart part = lanczos_top_two(static_cast<int>(members[k].size()), inside[k]);
+    part.spins = members[k];
+    e.parts.push_back(std::move(part));
+  }
+  return e;
+}
+
+std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const std::vector<double>& angles) {
+  std::vector<std::uint8_t> bits(static_cast<std::size_t>(e.n), 0);
+  for (std::size_t k = 0; k < e.parts.size(); ++k) {
+    const SpectralPart& part = e.parts[k];
+    const double angle = k < angles.size() ? angles[k] : 0.0;
+    const std::size_t m = part.u1.size();
+    std::vector<double> x(m);
+    if (angle == 0.0) {
+      x = part.u1;
+    } else {
+      // the direction at `angle` in the plane of the two leading eigenvectors, each axis scaled
+      // by the square root of its (positive) eigenvalue, as in a rank-2 embedding
+      const double a = std::sqrt(std::max(part.l1, 0.0)) * std::cos(angle);
+      const double b = std::sqrt(std::max(part.l2, 0.0)) * std::sin(angle);
+      for (std::size_t j = 0; j < m; ++j) x[j] = a * part.u1[j] + b * part.u2[j];
+    }
+    // the overall sign: the field spin +1, else the largest component positive (the lowest
+    // index among equals), so that the start is a function of the problem alone
+    std::size_t ref = 0;
+    for (std::size_t j = 1; j < m; ++j) {
+      if (std::fabs(x[j]) > std::fabs(x[ref])) ref = j;
+    }
+    if (e.field_spin && part.spins.back() == e.n) ref = m - 1;
+    // components at rounding-error level are OFF: their signs would be noise
+    const double floor = 1e-9 * std::fabs(x[ref]);
+    const double sign = x[ref] < 0.0 ? -1.0 : 1.0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const int spin = part.spins[j];
+      if (spin < e.n) bits[static_cast<std::size_t>(spin)] = sign * x[j] > floor ? 1 : 0;
+    }
+  }
   return bits;
+}
+
+std::vector<std::uint8_t> spectral_start(const IsingProblem& p) {
+  return spectral_rounding(spectral_embedding(p), {});
+}
+
+std::vector<double> spectral_angles(const SpectralEmbedding& e, std::uint64_t seed, std::uint64_t problem,
+                                    std::uint64_t rounding) {
+  std::vector<double> angles(e.parts.size(), 0.0);
+  if (rounding == 0) return angles;
+  for (std::size_t k = 0; k < angles.size(); ++k) {
+    const std::uint64_t z = splitmix(splitmix(splitmix(splitmix(seed) ^ problem) ^ rounding) ^ k);
+    angles[k] = 6.283185307179586 * (static_cast<double>(z >> 11) / 9007199254740992.0);
+  }
+  return angles;
 }
 
 }  // namespace spinhop

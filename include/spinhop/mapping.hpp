@@ -98,8 +98,8 @@ SpectralEmbedding spectral_embedding(const IsingProblem& p);
 // Part k rounded at angles[k] [rad] (0 where angles is shorter): the signs of the direction at
 // that angle in the plane of u1 and u2, each scaled by the square root of its positive
 // eigenvalue (angle 0: the signs of u1 itself); bit 1 = s +1. Each part's overall sign puts the
-// field spin at +1, else its largest component positive; components below 1e-9 of the largest,
-// and isolated spins, are OFF.
+// field spin at +1 (unless its component is below 1e-9 of the largest), else its largest
+// component positive; components below 1e-9 of the largest, and isolated spins, are OFF.
 std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const std::vector<double>& angles);
 
 // The spectral start: the signs of the leading eigenvector of J on every component, the

@@ -255,6 +255,7 @@ std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const st
       const double a = std::sqrt(std::max(part.l1, 0.0)) * std::cos(angle);
       const double b = std::sqrt(std::max(part.l2, 0.0)) * std::sin(angle);
       for (std::size_t j = 0; j < m; ++j) x[j] = a * part.u1[j] + b * part.u2[j];
+      if (a == 0.0 && b == 0.0) x = part.u1;  // no positive eigenvalue to scale by
     }
     // the overall sign: the field spin +1, else the largest component positive (the lowest
     // index among equals), so that the start is a function of the problem alone
@@ -262,9 +263,9 @@ std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const st
     for (std::size_t j = 1; j < m; ++j) {
       if (std::fabs(x[j]) > std::fabs(x[ref])) ref = j;
     }
-    if (e.field_spin && part.spins.back() == e.n) ref = m - 1;
     // components at rounding-error level are OFF: their signs would be noise
     const double floor = 1e-9 * std::fabs(x[ref]);
+    if (e.field_spin && part.spins.back() == e.n && std::fabs(x[m - 1]) > floor) ref = m - 1;
     const double sign = x[ref] < 0.0 ? -1.0 : 1.0;
     for (std::size_t j = 0; j < m; ++j) {
       const int spin = part.spins[j];

@@ -180,7 +180,7 @@ class MaxCutTask final : public Task {
              std::uint64_t seed = 0);
   std::string name() const override { return energy_of_zero_cut_.empty() ? "maxcut" : "ising"; }
   // Spectral start: trial t of graph g = t mod G loads rounding q = (t / G) mod roundings()
-  // (q = 0: the leading eigenvector's signs; q >= 1: spectral_angle(seed, g, q)).
+  // (q = 0: the leading eigenvector's signs; q >= 1: at spectral_angles(embedding, seed, g, q)).
   int roundings() const { return roundings_; }
   int neurons() const override { return n_ + (mapping_ == Mapping::Ising ? bias_neurons_ : 0); }
   // The graphs are Ising problems' equivalent graphs (ising_file.hpp): trials also report the

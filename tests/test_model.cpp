@@ -98,6 +98,36 @@ TEST(Model, ValidationNamesTheParameter) {
 // A swept range is written in decimal: its grid points are start + k step rounded to 15
 // significant digits, so 0:0.3:0.1 ends at 0.3 (not 0.30000000000000004) and every point of
 // 0:1:0.05 equals the decimal literal.
+// The automatic time limits: 4 crossings of the track at the weakest decision's speed within
+// [30 us, 1 ms], half that speed as v_tol within [atol, 1 mm/s]; no known speed, the defaults.
+TEST(Model, AutomaticTimeLimits) {
+  ModelParams m;
+  EXPECT_DOUBLE_EQ(m.give_up_time(), kDefaultTMax);
+  EXPECT_DOUBLE_EQ(m.stop_speed(), kDefaultVTol);
+  ModelParams none = m;
+  none.resolve_time_limits(0.0);
+  EXPECT_DOUBLE_EQ(none.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(none.v_tol, kDefaultVTol);
+  ModelParams slow = m;
+  slow.resolve_time_limits(1e-3);  // 100 nm at 1 mm/s: 100 us a crossing
+  EXPECT_NEAR(slow.t_max, 400e-6, 1e-12);
+  EXPECT_DOUBLE_EQ(slow.v_tol, 0.5e-3);
+  ModelParams fast = m;
+  fast.resolve_time_limits(1.0);
+  EXPECT_DOUBLE_EQ(fast.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(fast.v_tol, kDefaultVTol);
+  ModelParams crawl = m;
+  crawl.resolve_time_limits(1e-9);
+  EXPECT_DOUBLE_EQ(crawl.t_max, kAutoTMaxCap);
+  EXPECT_DOUBLE_EQ(crawl.v_tol, crawl.atol);
+  ModelParams set = m;
+  set.t_max = 5e-6;
+  set.v_tol = 0.0;
+  set.resolve_time_limits(1e-3);
+  EXPECT_DOUBLE_EQ(set.t_max, 5e-6);
+  EXPECT_DOUBLE_EQ(set.v_tol, 0.0);
+}
+
 TEST(Model, SweepGridsAreTheDecimalValues) {
   const std::vector<spinhop::SweepAxis> a = spinhop::parse_sweeps({"sigma=0:0.3:0.1"}, "recall");
   ASSERT_EQ(a.size(), 1u);

@@ -3,6 +3,7 @@
 #include "spinhop/variation_file.hpp"
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -82,6 +83,7 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
   ASSERT_EQ(net.neurons, 9 + nb);
   ASSERT_EQ(net.bias, 9);
   const int nd = net.neurons;
+  double slowest = INFINITY;  // the slowest soma over every state and neuron
   for (int s = 0; s < 512; ++s) {
     std::vector<double> spin(nd, 1.0);
     for (int i = 0; i < p.n; ++i) spin[i] = (s >> i) & 1 ? 1.0 : -1.0;
@@ -104,8 +106,17 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
       const double tie = kDefaultTieBreak * 1.0 * (1.0 + static_cast<double>(j) / p.n);
       const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
       EXPECT_NEAR(v, m.k() / m.r_m * g_half * net.scale * (field + tie) / den, 1e-9);
+      slowest = std::min(slowest, std::fabs(v));
     }
   }
+  // decision_speed bounds every soma's speed from below (the automatic time limits rest on it),
+  // and it is the speed of soma 0's tie break with every axon ON, up to one synapse in nd
+  EXPECT_GE(slowest, net.decision_speed);
+  const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
+  const double tie_all_on = m.k() / m.r_m * g_half * net.scale * kDefaultTieBreak /
+                            (1.0 / m.r_m + (nd - 1) / m.r_p);
+  EXPECT_LE(net.decision_speed, tie_all_on);
+  EXPECT_GT(net.decision_speed, tie_all_on * (1.0 - 1.5 / nd));
   for (int j = 0; j < p.n; ++j) EXPECT_DOUBLE_EQ(net.ideal_fields[j], net.scale * p.fields[j]);
   EXPECT_DOUBLE_EQ(net.scale, m.w / 10.0);  // the strongest coupling or field gets W
   }
@@ -516,6 +527,45 @@ TEST(Experiment, SweepsExpandToACartesianProductWithGlobalTrialIndices) {
     }
   }
   EXPECT_EQ(total, 10u);  // 30 trials, every third
+}
+
+// Unset time limits follow the weakest decision of an Ising-mapped problem: a large integer-
+// weight graph gets a longer t_max and a lower v_tol, a small one and a recall run keep the
+// defaults, and explicit limits stay whatever the problem.
+TEST(Experiment, TimeLimitsFollowTheWeakestDecision) {
+  ExperimentConfig c;
+  c.task = "maxcut";
+  c.random_graph = 400;
+  c.graph_count = 2;
+  c.density = 0.05;
+  c.edge_weights = "int10";
+  c.trials = 2;
+  const ExperimentPoint big = Experiment(c).point(0);
+  const double v = big.task->decision_speed(big.config.model);
+  ASSERT_GT(v, 0.0);
+  EXPECT_LT(v, 2e-3);  // ~0.6 c q / N volts of drive: about a mm/s at N = 404 [m/s]
+  const ModelParams& m = big.config.model;
+  EXPECT_DOUBLE_EQ(big.spec.integ.t_max, std::clamp(kAutoTMaxCrossings * m.length / v, kDefaultTMax, kAutoTMaxCap));
+  EXPECT_GT(big.spec.integ.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(big.spec.integ.v_tol, 0.5 * v);
+  c.model.t_max = 2e-5;
+  c.model.v_tol = 2e-3;
+  const ExperimentPoint fixed = Experiment(c).point(0);
+  EXPECT_DOUBLE_EQ(fixed.spec.integ.t_max, 2e-5);
+  EXPECT_DOUBLE_EQ(fixed.spec.integ.v_tol, 2e-3);
+  c.model = ModelParams{};
+  c.random_graph = 20;
+  c.edge_weights = "unit";
+  const ExperimentPoint small = Experiment(c).point(0);
+  EXPECT_GT(small.task->decision_speed(small.config.model), 2 * kDefaultVTol);
+  EXPECT_DOUBLE_EQ(small.spec.integ.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(small.spec.integ.v_tol, kDefaultVTol);
+  ExperimentConfig r;
+  r.neurons = 60;
+  const ExperimentPoint recall = Experiment(r).point(0);
+  EXPECT_EQ(recall.task->decision_speed(recall.config.model), 0.0);
+  EXPECT_DOUBLE_EQ(recall.spec.integ.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(recall.spec.integ.v_tol, kDefaultVTol);
 }
 
 // --devices: several backends behind one (two CPU backends stand in for two GPUs) give the same

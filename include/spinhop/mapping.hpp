@@ -41,6 +41,10 @@ struct MappedNetwork {
   double scale = 0.0;     // synapse volts per unit coupling (Ising mapping) [V]
   std::vector<double> w;  // [neurons^2] nominal synapse voltage onto j from i at i*neurons + j [V]
   std::vector<double> ideal_fields;  // [n] the field of the ideal network in the same volts [V]
+  // Ising mapping: the nominal speed of soma 0 under its tie break alone with every axon ON, a
+  // lower bound on the speed of any decision of the network (the automatic time limits) [m/s];
+  // 0 for the paper's and the balanced mapping (no such bound).
+  double decision_speed = 0.0;
 };
 
 // The Ising mapping: W_ij = c J_ij - v_L for every pair (0 - v_L without a coupling), c = W / max|J|

@@ -2,6 +2,7 @@
 // Host-side: the integrator receives DeviceParams and IntegratorConsts derived from these.
 #pragma once
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -24,6 +25,15 @@ enum class VdwRule {
 // The tightest rk23 tolerance float arithmetic resolves: float times to solution stop improving
 // at ~1e-5, and below it the controller only shrinks the steps (docs/model.md, Precision).
 constexpr double kFloatRtolFloor = 1e-5;
+
+// Time limits of a trial (docs/model.md, "The time line of a trial"). An unset --t-max / --v-tol
+// (NaN) takes these, or for a problem whose weakest decision is slow (the Ising mapping on a
+// large, wide-weight problem) values from that decision's speed v: t_max = 4 Len / v within
+// [30 us, 1 ms], v_tol = v / 2 within [atol, 1 mm/s].
+constexpr double kDefaultTMax = 30e-6;    // [s]
+constexpr double kDefaultVTol = 1e-3;     // [m/s]
+constexpr double kAutoTMaxCrossings = 4;  // track crossings at the weakest decision's speed [-]
+constexpr double kAutoTMaxCap = 1e-3;     // [s]
 
 // The integrator (docs/model.md, "Integrator").
 enum class Integrator {
@@ -59,7 +69,8 @@ struct ModelParams {
   // Time line
   LoadMode load_mode = LoadMode::Fixed;
   double t_load = std::numeric_limits<double>::quiet_NaN();  // explicit charge-up time [s]
-  double t_max = 30e-6;        // give up (not converged) after this time [s] (docs/model.md: why 30 us)
+  double t_max = std::numeric_limits<double>::quiet_NaN();  // give up (not converged) after this
+                               // time [s]; NaN = automatic (kDefaultTMax; docs/model.md: why)
   // Integrator
   Integrator integrator = Integrator::Rk23;
   double rtol = 2e-3;          // per unit step, every wall's velocity error (position error over
@@ -69,7 +80,8 @@ struct ModelParams {
                                // 2 nm euler)
   double dt_max = std::numeric_limits<double>::quiet_NaN();  // largest step [s]; NaN = the
                                // integrator's (10 ns rk23, 1 ns euler)
-  double v_tol = 1e-3;         // walls slower than this count as stationary [m/s]
+  double v_tol = std::numeric_limits<double>::quiet_NaN();  // walls slower than this count as
+                               // stationary [m/s]; NaN = automatic (kDefaultVTol)
   // step budget of one trial: a trial that needs more is an error, not a hang (docs/robustness.md)
   double max_steps = 1e7;
   // Thermal noise and pinning (beyond the paper; off by default)
@@ -106,6 +118,12 @@ struct ModelParams {
   }
   double step_dx_max() const;
   double step_dt_max() const;
+  // The time limits in force: the explicit ones, or the defaults until resolve_time_limits.
+  double give_up_time() const { return std::isnan(t_max) ? kDefaultTMax : t_max; }  // [s]
+  double stop_speed() const { return std::isnan(v_tol) ? kDefaultVTol : v_tol; }     // [m/s]
+  // Sets unset limits from the nominal speed of the task's weakest decision (Task::
+  // decision_speed; 0 = none known: the defaults) [m/s]; explicit limits stay.
+  void resolve_time_limits(double decision_speed);
   // Nominal physical parameters of a soma and of an axon device.
   PhysicalDevice physical_soma() const {
     return PhysicalDevice{r_p, r_ap, r_m, area, length, mtj_width, mtj_position, leak_soma};

@@ -46,6 +46,8 @@ struct ResultsHeader {
   std::vector<SweepAxis> axes;    // swept parameters
   std::vector<std::vector<double>> point_values;  // [point][axis]
   std::vector<int> point_neurons;                 // [point]
+  // [point]: the time limits in force (automatic or given; empty for files of earlier versions) [s], [m/s]
+  std::vector<double> point_t_max, point_v_tol;
   std::vector<std::vector<double>> references;    // [point][group]: max-cut reference optimum
   std::vector<std::vector<std::string>> reference_kinds;  // [point][group]: exact/known/none
   std::vector<std::vector<std::string>> group_names;      // [point][group]: image / graph names

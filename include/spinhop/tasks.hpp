@@ -65,6 +65,9 @@ class Task {
   virtual Scoring scoring() const { return Scoring::Patterns; }
   // The task as plain data; host pointers stay valid while the Task lives.
   virtual TaskSpec spec(const ModelParams& m) const = 0;
+  // The nominal soma speed of the weakest decision the task asks of the network [m/s], for the
+  // automatic time limits (ModelParams::resolve_time_limits); 0 = no bound known (the defaults).
+  virtual double decision_speed(const ModelParams&) const { return 0.0; }
   // Score trial `local` of a point from a read-out (state: bit j = soma j ON; undecided bits
   // never count as correct).
   virtual TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
@@ -210,6 +213,8 @@ class MaxCutTask final : public Task {
   double reference(int g) const override { return reference_[static_cast<std::size_t>(g)]; }
   std::string reference_kind(int g) const override { return reference_kind_[static_cast<std::size_t>(g)]; }
   TaskSpec spec(const ModelParams& m) const override;
+  // Ising mapping: the slowest graph's tie-break speed (MappedNetwork::decision_speed).
+  double decision_speed(const ModelParams& m) const override;
   TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                    const std::uint64_t* undecided) const override;
 
@@ -228,6 +233,7 @@ class MaxCutTask final : public Task {
   mutable std::vector<double> weights_;       // [graphs][neurons^2] synapse voltages for the last model
   mutable std::vector<double> fields_;        // [graphs][n] the ideal network's fields [V]
   mutable std::vector<double> scales_;        // [graphs] synapse volts per unit coupling [V]
+  mutable std::vector<double> speeds_;        // [graphs] weakest decision's soma speed [m/s]
   mutable std::vector<double> weights_key_;   // the model values the mapping used
   std::vector<std::uint64_t> start_words_;    // spectral start: [roundings][graphs][(neurons + 63)/64] bits
   int roundings_ = 1;

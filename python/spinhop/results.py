@@ -186,7 +186,8 @@ class Results:
     def trials(self):
         """DataFrame of every committed trial: one column per scalar /trials dataset (`point`
         numbered over all files, `trial`, `converged`, `t_solution` [s], `energy_exact` [J],
-        ..., docs/output-format.md), then the point's `neurons` and swept parameters joined in
+        ..., docs/output-format.md), then the point's `neurons`, swept parameters and time limits
+        (`time_limit` [s], `stop_speed` [m/s]) joined in
         (named `point_<name>` if a trial column has the name; their names in
         `trials.attrs["point_columns"]`). Rows in file order, then stored order (the run's
         finishing order). Units in `trials.attrs["units"]`. The bit-packed datasets are in

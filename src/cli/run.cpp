@@ -156,6 +156,16 @@ void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& bui
   }
 }
 
+// The time limits a point ran under, when the automatic ones differ from the defaults.
+void print_time_limits(const ExperimentPoint& pt) {
+  const ModelParams& m = pt.config.model;
+  if (m.give_up_time() == kDefaultTMax && m.stop_speed() == kDefaultVTol) return;
+  const double v = pt.task->decision_speed(m);
+  std::printf("  time limits         t_max %s, v_tol %s%s%s\n", si(m.give_up_time(), "s").c_str(),
+              si(m.stop_speed(), "m/s").c_str(), v > 0 ? " (unset ones from the weakest decision, " : "",
+              v > 0 ? (si(v, "m/s") + "; docs/model.md)").c_str() : "");
+}
+
 }  // namespace
 
 void request_stop() {
@@ -265,6 +275,7 @@ class TerminalSink final : public ResultSink {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     print_point_summary(s, ThroughputFigures{secs, done_ / secs, device_updates_ / secs}, last);
+    print_time_limits(pt);
     const std::string censored = censoring_warning(s, pt.spec.integ.t_max);
     if (!censored.empty()) {
       std::fflush(stdout);

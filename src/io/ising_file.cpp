@@ -29,13 +29,6 @@ std::string extension(const std::string& path) {
   return e;
 }
 
-void check_size(long long n, const std::string& path) {
-  if (n < 1 || n > kMaxIsingSpins) {
-    throw InputError(path + ": " + std::to_string(n) + " spins: must be in [1, " +
-                     std::to_string(kMaxIsingSpins) + "] (the network's size limit)");
-  }
-}
-
 // Sparse text: "n [m]", then "i j v" per line, 1-based; i == j is the diagonal. '#' starts a
 // comment. In an Ising file a pair may appear once; in a QUBO (i, j) and (j, i) add up.
 Coefficients read_sparse(const std::string& path, bool qubo) {

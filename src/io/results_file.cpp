@@ -391,6 +391,13 @@ ResultsHeader read_header(hid_t f) {
       }
     }
   }
+  for (auto [name, column] : {std::pair{"time_limit", &h.point_t_max}, std::pair{"stop_speed", &h.point_v_tol}}) {
+    if (H5Lexists(pts, name, H5P_DEFAULT) <= 0) continue;  // a file of an earlier version
+    Handle d = open_dataset(pts, name);
+    if (h5::rows_of(d) != h.points) throw bad(std::string("/points/") + name + " has the wrong length");
+    column->resize(h.points);
+    h5::read_rows(d, H5T_NATIVE_DOUBLE, 0, h.points, 1, column->data());
+  }
   h.point_values.assign(h.points, std::vector<double>(names.size()));
   for (std::size_t a = 0; a < names.size(); ++a) {
     Handle d = open_dataset(pts, names[a]);
@@ -731,6 +738,15 @@ std::unique_ptr<ResultsWriter::Impl> create_file(const std::string& tmp, const R
     Handle dn = h5::create_fixed(pts, "neurons", H5T_STD_I32LE, h.points, 1);
     h5::write_rows(dn, H5T_NATIVE_INT, 0, h.points, 1, h.point_neurons.data());
     describe(dn, "1", "neurons of the network (N; the network has N^2 devices)");
+    if (h.point_t_max.size() == h.points && h.point_v_tol.size() == h.points) {
+      Handle dt = h5::create_fixed(pts, "time_limit", H5T_IEEE_F64LE, h.points, 1);
+      h5::write_rows(dt, H5T_NATIVE_DOUBLE, 0, h.points, 1, h.point_t_max.data());
+      describe(dt, "s", "t_max in force: a trial that has not converged by then is read out and "
+                        "counts as not converged (--t-max, or automatic: docs/model.md)");
+      Handle dv = h5::create_fixed(pts, "stop_speed", H5T_IEEE_F64LE, h.points, 1);
+      h5::write_rows(dv, H5T_NATIVE_DOUBLE, 0, h.points, 1, h.point_v_tol.data());
+      describe(dv, "m/s", "v_tol in force: slower walls count as stopped (--v-tol, or automatic)");
+    }
     for (std::size_t a = 0; a < h.axes.size(); ++a) {
       if (h.axes[a].name == "neurons") continue;  // a sweep of N: /points/neurons holds it
       std::vector<double> col(h.points);

@@ -1,5 +1,6 @@
 #include "spinhop/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -69,8 +70,11 @@ void ModelParams::validate() const {
   if (v_c > 10.0) reject("V_C", "--vc", v_c, "must be <= 10 V");
   if (w > 10.0) reject("W", "--w", w, "must be <= 10 V");
   if (v_dw > 10.0) reject("V_DW", "--vdw", v_dw, "must be <= 10 V");
-  require_positive("t_max", "--t-max", t_max, "s");
-  if (t_max > 1.0) reject("t_max", "--t-max", t_max, "must be <= 1 s");
+  if (!std::isnan(t_max)) {
+    require_positive("t_max", "--t-max", t_max, "s");
+    if (t_max > 1.0) reject("t_max", "--t-max", t_max, "must be <= 1 s");
+  }
+  const double t_max = give_up_time();  // the checks below hold for any automatic t_max too
   if (!std::isnan(t_load)) {
     require_positive("t_load", "--t-load", t_load, "s");
     if (!(t_load < t_max)) reject("t_load", "--t-load", t_load, "must be < t_max");
@@ -87,7 +91,7 @@ void ModelParams::validate() const {
   if (!std::isnan(dt_max)) require_positive("dt_max", "--dt-max", dt_max, "s");
   if (!(rtol > 0.0 && rtol < 1.0)) reject("rtol", "--rtol", rtol, "must be in (0, 1)");
   if (!(atol > 0.0) || !std::isfinite(atol)) reject("atol", "--atol", atol, "must be > 0 m/s");
-  if (!(v_tol >= 0.0) || !std::isfinite(v_tol))
+  if (!std::isnan(v_tol) && (!(v_tol >= 0.0) || !std::isfinite(v_tol)))
     reject("v_tol", "--v-tol", v_tol, "must be >= 0 m/s");
   require_positive("temperature", "--temperature", temperature, "K");
   // far above any magnet's Curie temperature the kicks have no physical meaning and make every
@@ -118,6 +122,19 @@ void ModelParams::validate() const {
     reject("read_hi", "--read-hi", read_hi, "must be in (0.5, 1]");
   if (!(read_lo >= 0.0 && read_lo < 0.5))
     reject("read_lo", "--read-lo", read_lo, "must be in [0, 0.5)");
+}
+
+void ModelParams::resolve_time_limits(double decision_speed) {
+  const bool known = decision_speed > 0.0 && std::isfinite(decision_speed);
+  // a decision at speed v needs Len / v to cross the track; a descent chains a few of them
+  if (std::isnan(t_max)) {
+    t_max = known ? std::clamp(kAutoTMaxCrossings * length / decision_speed, kDefaultTMax, kAutoTMaxCap)
+                  : kDefaultTMax;
+    // the automatic limit never makes a trial need more steps than it may take
+    t_max = std::min(t_max, std::max(kDefaultTMax, 0.5 * max_steps * step_dt_max()));
+  }
+  // the weakest decision must count as moving; below atol a speed is integration error
+  if (std::isnan(v_tol)) v_tol = known ? std::clamp(0.5 * decision_speed, atol, kDefaultVTol) : kDefaultVTol;
 }
 
 double ModelParams::step_dx_max() const {

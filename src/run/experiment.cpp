@@ -144,7 +144,9 @@ ExperimentPoint Experiment::point(std::uint64_t p) const {
     }
   }
   pt.task = build_task(pt.config);
-  const ModelParams& m = pt.config.model;
+  ModelParams& m = pt.config.model;
+  // unset time limits follow the task's weakest decision (docs/model.md, the time line)
+  m.resolve_time_limits(pt.task->decision_speed(m));
   pt.spec = make_point_spec(m, pt.config.sigma, pt.task->spec(m), pt.config.seed,
                             p * config_.trials);
   return pt;

@@ -92,6 +92,8 @@ ResultsHeader results_header(const Experiment& exp, const Backend& backend, cons
     const Task& task = *pt.task;
     h.point_values.push_back(pt.values);
     h.point_neurons.push_back(pt.spec.task.n);
+    h.point_t_max.push_back(pt.spec.integ.t_max);
+    h.point_v_tol.push_back(pt.spec.integ.v_tol);
     if (info.traces > 0) h.trace_axons.push_back(parse_trace_axons(info.trace_axons, pt.spec.task.n));
     if (const std::vector<Graph>* graphs = task.graphs()) {
       for (const Graph& g : *graphs) {

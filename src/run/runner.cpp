@@ -30,11 +30,11 @@ PointSpec make_point_spec(const ModelParams& m, const VariationSigmas& sigma, co
   s.integ.atol = m.atol;
   s.integ.dx_max = m.step_dx_max();
   s.integ.dt_max = m.step_dt_max();
-  s.integ.v_tol = m.v_tol;
-  s.integ.t_max = m.t_max;
+  s.integ.v_tol = m.stop_speed();
+  s.integ.t_max = m.give_up_time();
   s.integ.max_steps = m.max_steps;
   s.integ.stationary_load = m.load_mode == LoadMode::Stationary ? 1 : 0;
-  s.integ.t_load = s.integ.stationary_load ? m.t_max : m.charge_up_time();
+  s.integ.t_load = s.integ.stationary_load ? m.give_up_time() : m.charge_up_time();
   s.integ.diffusion = m.diffusion();
   s.integ.i_depin = m.i_depin;
   s.read_hi = m.read_hi;

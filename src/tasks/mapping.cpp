@@ -147,6 +147,11 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
   // creeping: a push towards ON of a fraction of the field quantum settles it, graded with the node index so that two nodes of equal field (an isolated edge)
   // do not move in step and oscillate
   const double quantum = net.scale * field_quantum(p);
+  // soma j moves at (k / R_M) g_half c (sum_i J_ij s_i + h_j + t_j) / S_j, S_j the dendrite's
+  // conductance to its sources and ground, at most 1/R_M + nd G_P; the weakest field is the
+  // tie break of node 0 (the quantum itself without one)
+  const double weakest = tie_break > 0.0 ? tie_break * quantum : quantum;
+  net.decision_speed = m.k() / m.r_m * g_half * weakest / (1.0 / m.r_m + nd * g_p);
   net.ideal_fields.assign(static_cast<std::size_t>(n), 0.0);
   for (int j = 0; j < n; ++j) {
     const double h = p.fields.empty() ? 0.0 : net.scale * p.fields[static_cast<std::size_t>(j)];

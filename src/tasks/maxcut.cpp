@@ -90,10 +90,12 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
     weights_.assign(nn * graphs_.size(), 0.0);
     fields_.assign(static_cast<std::size_t>(n_) * graphs_.size(), 0.0);
     scales_.assign(graphs_.size(), 0.0);
+    speeds_.assign(graphs_.size(), 0.0);
     for (std::size_t g = 0; g < graphs_.size(); ++g) {
       const MappedNetwork net = map_graph(graphs_[g], mapping_, edge_factor_, m, tie_break_, bias_neurons_);
       std::copy(net.w.begin(), net.w.end(), weights_.begin() + static_cast<std::ptrdiff_t>(g * nn));
       scales_[g] = net.scale;
+      speeds_[g] = net.decision_speed;
       std::copy(net.ideal_fields.begin(), net.ideal_fields.end(),
                 fields_.begin() + static_cast<std::ptrdiff_t>(g * n_));
     }
@@ -117,6 +119,15 @@ TaskSpec MaxCutTask::spec(const ModelParams& m) const {
   }
   t.bias_from = mapping_ == Mapping::Ising ? n_ : -1;
   return t;
+}
+
+double MaxCutTask::decision_speed(const ModelParams& m) const {
+  spec(m);  // the mapping of these model values
+  double slowest = 0.0;
+  for (double v : speeds_) {
+    if (v > 0.0 && (slowest == 0.0 || v < slowest)) slowest = v;
+  }
+  return slowest;
 }
 
 IdealNetwork MaxCutTask::ideal_network(const TrialCircuit& c, const PointSpec& spec,

@@ -92,7 +92,10 @@ def test_trials_rows_and_units(files):
     # counts are integers in /summary
     with h5py.File(files["recall"]) as f:
         assert all(f["summary"][k].dtype.kind == "u" for k in ("trials", "converged", "undecided_trials"))
-    assert set(T.attrs["point_columns"]) == {"neurons", "w"}
+    assert set(T.attrs["point_columns"]) == {"neurons", "w", "time_limit", "stop_speed"}
+    # the limits each point ran under, with units: the given t_max, the default v_tol
+    assert (T.time_limit == r.config["t-max"]).all() and (T.stop_speed == 1e-3).all()
+    assert (u["time_limit"], u["stop_speed"]) == ("s", "m/s")
     # the point's parameters joined in
     for p in range(r.n_points):
         rows = T[T.point == p]

@@ -151,6 +151,95 @@ TEST(SpectralStart, FindsTheHiddenPartitionOfABalancedSignedGraph) {
   }
 }
 
+// Every eigenvalue of a small dense symmetric matrix (row-major), by cyclic Jacobi rotations: an
+// independent reference for the host's Lanczos + bisection + inverse iteration.
+std::vector<double> dense_eigenvalues(std::vector<double> a, int n) {
+  for (int sweep = 0; sweep < 60; ++sweep) {
+    for (int p = 0; p < n; ++p) {
+      for (int q = p + 1; q < n; ++q) {
+        const double apq = a[p * n + q];
+        if (std::fabs(apq) < 1e-300) continue;
+        const double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (int r = 0; r < n; ++r) {
+          const double rp = a[r * n + p], rq = a[r * n + q];
+          a[r * n + p] = c * rp - s * rq;
+          a[r * n + q] = s * rp + c * rq;
+        }
+        for (int r = 0; r < n; ++r) {
+          const double pr = a[p * n + r], qr = a[q * n + r];
+          a[p * n + r] = c * pr - s * qr;
+          a[q * n + r] = s * pr + c * qr;
+        }
+      }
+    }
+  }
+  std::vector<double> d(n);
+  for (int i = 0; i < n; ++i) d[i] = a[i * n + i];
+  std::sort(d.begin(), d.end());
+  return d;
+}
+
+// The embedding holds the two leading eigenpairs of J: the values of a dense reference, unit
+// orthogonal vectors with small residuals, each with its largest component positive; also where
+// the leading eigenvalue is repeated (the complete graph: J = -(11^T - I)/2 has 1/2 n-1 times).
+TEST(SpectralStart, EmbeddingHoldsTheTwoLeadingEigenpairs) {
+  std::vector<Graph> graphs;
+  for (EdgeWeights w : {EdgeWeights::Unit, EdgeWeights::PlusMinus, EdgeWeights::Int10}) {
+    for (double p : {0.1, 0.5}) {
+      Graph g = random_graph(40, p, 7, 0, w);
+      for (int j = 0; j + 1 < g.n; ++j) {  // connected: one component, one part
+        bool have = false;
+        for (const Edge& e : g.edges) have |= (e.i == j && e.j == j + 1);
+        if (!have) g.edges.push_back({j, j + 1, 1.0});
+      }
+      graphs.push_back(g);
+    }
+  }
+  Graph complete;
+  complete.n = 12;
+  for (int i = 0; i < 12; ++i) {
+    for (int j = i + 1; j < 12; ++j) complete.edges.push_back({i, j, 1.0});
+  }
+  graphs.push_back(complete);
+  for (const Graph& g : graphs) {
+    SCOPED_TRACE(g.name.empty() ? "complete graph" : g.name);
+    const IsingProblem p = graph_as_ising(g);
+    const int n = p.n;
+    std::vector<double> j(static_cast<std::size_t>(n) * n, 0.0);
+    double norm = 0.0;
+    for (const Edge& c : p.couplings) {
+      j[c.i * n + c.j] += c.w;
+      j[c.j * n + c.i] += c.w;
+      norm = std::max(norm, std::fabs(c.w));
+    }
+    norm *= n;
+    const SpectralEmbedding e = spectral_embedding(p);
+    ASSERT_EQ(e.parts.size(), 1u);
+    const SpectralPart& part = e.parts[0];
+    const std::vector<double> ref = dense_eigenvalues(j, n);
+    EXPECT_NEAR(part.l1, ref[n - 1], 1e-10 * norm);
+    EXPECT_NEAR(part.l2, ref[n - 2], 1e-10 * norm);
+    double u12 = 0.0;
+    for (auto [u, l] : {std::pair{&part.u1, part.l1}, std::pair{&part.u2, part.l2}}) {
+      double len = 0.0, residual = 0.0, largest = 0.0;
+      for (int r = 0; r < n; ++r) {
+        double ju = 0.0;
+        for (int c = 0; c < n; ++c) ju += j[r * n + c] * (*u)[c];
+        residual = std::max(residual, std::fabs(ju - l * (*u)[r]));
+        len += (*u)[r] * (*u)[r];
+        if (std::fabs((*u)[r]) > std::fabs(largest) + 1e-12) largest = (*u)[r];
+      }
+      EXPECT_NEAR(len, 1.0, 1e-12);
+      EXPECT_LT(residual, 1e-9 * norm);
+      EXPECT_GT(largest, 0.0) << "the sign: largest component positive";
+    }
+    for (int r = 0; r < n; ++r) u12 += part.u1[r] * part.u2[r];
+    EXPECT_NEAR(u12, 0.0, 1e-9);
+  }
+}
+
 // A disconnected problem is rounded component by component: two disjoint even cycles (each
 // bipartite) and an isolated node start at the full cut, the isolated node OFF.
 TEST(SpectralStart, EveryComponentGetsItsOwnRounding) {

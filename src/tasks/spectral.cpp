@@ -12,8 +12,8 @@
 // starts in good basins to choose from, not the same start K times.
 //
 // How: Lanczos with full reorthogonalisation from a fixed pseudo-random vector (at most
-// kLanczosSteps matrix-vector products over the edge list), the small tridiagonal matrix
-// diagonalised by cyclic Jacobi rotations, the Ritz vectors of the two largest Ritz values.
+// kLanczosSteps matrix-vector products over the edge list), the two largest eigenvalues of the
+// small tridiagonal matrix by bisection and their vectors by inverse iteration: the Ritz pairs.
 // Plain double loops in a fixed order: the same bits on every machine and build.
 #include <algorithm>
 #include <cmath>
@@ -34,68 +34,142 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return s;
 }
 
-// The two leading eigenpairs of the symmetric k x k matrix t (row-major) by cyclic Jacobi:
+// The tridiagonal Lanczos matrix: diagonal a[0..k), off-diagonal b[0..k-1).
+struct Tridiagonal {
+  std::vector<double> a, b;
+  int size() const { return static_cast<int>(a.size()); }
+  double norm() const {  // a bound on |eigenvalue| (Gershgorin)
+    double r = 0.0;
+    for (int i = 0; i < size(); ++i) {
+      const double left = i > 0 ? std::fabs(b[static_cast<std::size_t>(i - 1)]) : 0.0;
+      const double right = i + 1 < size() ? std::fabs(b[static_cast<std::size_t>(i)]) : 0.0;
+      r = std::max(r, std::fabs(a[static_cast<std::size_t>(i)]) + left + right);
+    }
+    return r;
+  }
+};
+
+// Eigenvalues of t below x, by the signs of the LDL^T pivots of t - x I (Sturm count).
+int eigenvalues_below(const Tridiagonal& t, double x, double pivmin) {
+  int count = 0;
+  double d = 1.0;
+  for (int i = 0; i < t.size(); ++i) {
+    const double off = i > 0 ? t.b[static_cast<std::size_t>(i - 1)] : 0.0;
+    d = (t.a[static_cast<std::size_t>(i)] - x) - (i > 0 ? off * off / d : 0.0);
+    if (std::fabs(d) < pivmin) d = -pivmin;  // a zero pivot: perturb, as LAPACK's bisection does
+    if (d < 0.0) ++count;
+  }
+  return count;
+}
+
+// The eigenvalue of ascending index idx, by bisection to rounding level.
+double eigenvalue(const Tridiagonal& t, int idx) {
+  const double norm = t.norm();
+  const double pivmin = std::max(1e-300, 1e-30 * norm * norm);
+  double lo = -norm - 1e-300, hi = norm + 1e-300;  // count(lo) <= idx < count(hi)
+  for (int it = 0; it < 200 && hi - lo > 4e-16 * std::max({std::fabs(lo), std::fabs(hi), 1e-300}); ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (eigenvalues_below(t, mid, pivmin) > idx ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+// x <- (t - shift I)^-1 x by Gaussian elimination with partial pivoting (rows i and i + 1 swap
+// where the subdiagonal is larger); a zero pivot becomes `tiny`, as inverse iteration wants.
+void solve_shifted(const Tridiagonal& t, double shift, double tiny, std::vector<double>& x) {
+  const int k = t.size();
+  std::vector<double> d(static_cast<std::size_t>(k)), du(t.b), dl(t.b), du2(static_cast<std::size_t>(k), 0.0);
+  std::vector<char> swap(static_cast<std::size_t>(k), 0);
+  for (int i = 0; i < k; ++i) d[static_cast<std::size_t>(i)] = t.a[static_cast<std::size_t>(i)] - shift;
+  for (int i = 0; i + 1 < k; ++i) {
+    const std::size_t u = static_cast<std::size_t>(i);
+    if (std::fabs(d[u]) >= std::fabs(dl[u])) {
+      if (d[u] == 0.0) d[u] = tiny;
+      const double f = dl[u] / d[u];
+      dl[u] = f;
+      d[u + 1] -= f * du[u];
+    } else {
+      const double f = d[u] / dl[u];
+      d[u] = dl[u];
+      dl[u] = f;
+      const double up = du[u];
+      du[u] = d[u + 1];
+      d[u + 1] = up - f * d[u + 1];
+      if (i + 2 < k) {
+        du2[u] = du[u + 1];
+        du[u + 1] = -f * du[u + 1];
+      }
+      swap[u] = 1;
+    }
+  }
+  if (d[static_cast<std::size_t>(k - 1)] == 0.0) d[static_cast<std::size_t>(k - 1)] = tiny;
+  for (int i = 0; i + 1 < k; ++i) {  // L
+    const std::size_t u = static_cast<std::size_t>(i);
+    if (swap[u]) {
+      const double xi = x[u];
+      x[u] = x[u + 1];
+      x[u + 1] = xi - dl[u] * x[u];
+    } else {
+      x[u + 1] -= dl[u] * x[u];
+    }
+  }
+  for (int i = k - 1; i >= 0; --i) {  // U
+    const std::size_t u = static_cast<std::size_t>(i);
+    double r = x[u];
+    if (i + 1 < k) r -= du[u] * x[u + 1];
+    if (i + 2 < k) r -= du2[u] * x[u + 2];
+    x[u] = r / d[u];
+  }
+}
+
+double start_component(int j);
+
+// The two leading eigenpairs of t: eigenvalues by bisection, eigenvectors by inverse iteration
+// from a fixed vector (the second kept orthogonal to the first, so that a (nearly) repeated
+// eigenvalue still gives two directions); O(k^2) instead of a dense diagonalisation's O(k^3).
 // {vector 1, vector 2} and their values (vector 2 zero, value 0 when k = 1).
 struct TopTwo {
   std::vector<double> y1, y2;
   double l1 = 0.0, l2 = 0.0;
 };
-TopTwo leading_eigenvectors(std::vector<double> t, int k) {
-  std::vector<double> v(static_cast<std::size_t>(k) * k, 0.0);
-  for (int i = 0; i < k; ++i) v[static_cast<std::size_t>(i) * k + i] = 1.0;
-  auto at = [k](std::vector<double>& m, int r, int c) -> double& {
-    return m[static_cast<std::size_t>(r) * k + c];
-  };
-  double norm = 0.0;
-  for (double x : t) norm += x * x;
-  for (int sweep = 0; sweep < 100; ++sweep) {
-    double off = 0.0;
-    for (int p = 0; p < k; ++p) {
-      for (int q = p + 1; q < k; ++q) off += at(t, p, q) * at(t, p, q);
-    }
-    if (off <= 1e-30 * norm) break;
-    for (int p = 0; p < k; ++p) {
-      for (int q = p + 1; q < k; ++q) {
-        const double apq = at(t, p, q);
-        if (apq == 0.0) continue;
-        const double theta = (at(t, q, q) - at(t, p, p)) / (2.0 * apq);
-        const double tn = (theta >= 0.0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1.0));
-        const double c = 1.0 / std::sqrt(tn * tn + 1.0), s = tn * c;
-        for (int r = 0; r < k; ++r) {  // columns p, q
-          const double tp = at(t, r, p), tq = at(t, r, q);
-          at(t, r, p) = c * tp - s * tq;
-          at(t, r, q) = s * tp + c * tq;
-        }
-        for (int r = 0; r < k; ++r) {  // rows p, q
-          const double tp = at(t, p, r), tq = at(t, q, r);
-          at(t, p, r) = c * tp - s * tq;
-          at(t, q, r) = s * tp + c * tq;
-        }
-        for (int r = 0; r < k; ++r) {
-          const double vp = at(v, r, p), vq = at(v, r, q);
-          at(v, r, p) = c * vp - s * vq;
-          at(v, r, q) = s * vp + c * vq;
-        }
-      }
-    }
-  }
-  int best = 0;
-  for (int i = 1; i < k; ++i) {
-    if (at(t, i, i) > at(t, best, best)) best = i;
-  }
-  int second = best == 0 ? 1 : 0;
-  for (int i = 0; i < k; ++i) {
-    if (i != best && at(t, i, i) > at(t, second, second)) second = i;
-  }
+TopTwo leading_eigenvectors(const Tridiagonal& t) {
+  const int k = t.size();
   TopTwo out;
   out.y1.assign(static_cast<std::size_t>(k), 0.0);
   out.y2.assign(static_cast<std::size_t>(k), 0.0);
-  out.l1 = at(t, best, best);
-  for (int r = 0; r < k; ++r) out.y1[static_cast<std::size_t>(r)] = at(v, r, best);
-  if (k > 1) {
-    out.l2 = at(t, second, second);
-    for (int r = 0; r < k; ++r) out.y2[static_cast<std::size_t>(r)] = at(v, r, second);
+  if (k == 1) {
+    out.l1 = t.a[0];
+    out.y1[0] = 1.0;
+    return out;
   }
+  const double tiny = 1e-15 * std::max(t.norm(), 1e-300);
+  auto normalise = [](std::vector<double>& y) {
+    const double s = std::sqrt(dot(y, y));
+    for (double& v : y) v /= s;
+  };
+  auto eigenvector = [&](double lambda, const std::vector<double>* against) {
+    std::vector<double> y(static_cast<std::size_t>(k));
+    for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] = start_component(j + 7 * k);
+    for (int it = 0; it < 4; ++it) {  // the shift is exact to rounding: each pass gains ~1e-15
+      if (against != nullptr) {
+        const double c = dot(y, *against);
+        for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] -= c * (*against)[static_cast<std::size_t>(j)];
+      }
+      normalise(y);
+      solve_shifted(t, lambda, tiny, y);
+      normalise(y);
+    }
+    if (against != nullptr) {
+      const double c = dot(y, *against);
+      for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] -= c * (*against)[static_cast<std::size_t>(j)];
+      normalise(y);
+    }
+    return y;
+  };
+  out.l1 = eigenvalue(t, k - 1);
+  out.l2 = eigenvalue(t, k - 2);
+  out.y1 = eigenvector(out.l1, nullptr);
+  out.y2 = eigenvector(out.l2, &out.y1);
   return out;
 }
 
@@ -149,21 +223,34 @@ SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
         for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] -= c * b[static_cast<std::size_t>(j)];
       }
     }
-    const double b = std::sqrt(dot(w, w));
-    if (k + 1 == steps || b <= 1e-12 * jnorm) break;  // the Krylov space is exhausted
-    beta.push_back(b);
+    double b = std::sqrt(dot(w, w));
+    if (k + 1 == steps) break;
+    if (b <= 1e-12 * jnorm) {
+      // the Krylov space is invariant (a symmetric problem: the complete graph's repeated
+      // eigenvalue is one Ritz value): go on from a fresh direction orthogonal to it, with a
+      // zero coupling in the tridiagonal matrix, so that a repeated eigenvalue shows its
+      // multiplicity and the rank-2 roundings get two directions
+      for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] = start_component(j + (k + 1) * m);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const std::vector<double>& q : basis) {
+          const double c = dot(w, q);
+          for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] -= c * q[static_cast<std::size_t>(j)];
+        }
+      }
+      const double fresh = std::sqrt(dot(w, w));
+      if (fresh <= 1e-8) break;  // the whole space is spanned
+      beta.push_back(0.0);
+      b = fresh;
+    } else {
+      beta.push_back(b);
+    }
     for (int j = 0; j < m; ++j) v[static_cast<std::size_t>(j)] = w[static_cast<std::size_t>(j)] / b;
   }
   const int k = static_cast<int>(basis.size());
-  std::vector<double> t(static_cast<std::size_t>(k) * k, 0.0);
-  for (int i = 0; i < k; ++i) {
-    t[static_cast<std::size_t>(i) * k + i] = alpha[static_cast<std::size_t>(i)];
-    if (i + 1 < k) {
-      t[static_cast<std::size_t>(i) * k + i + 1] = beta[static_cast<std::size_t>(i)];
-      t[static_cast<std::size_t>(i + 1) * k + i] = beta[static_cast<std::size_t>(i)];
-    }
-  }
-  const TopTwo y = leading_eigenvectors(std::move(t), k);
+  Tridiagonal t;
+  t.a = alpha;
+  t.b.assign(beta.begin(), beta.begin() + (k - 1));
+  const TopTwo y = leading_eigenvectors(t);
   SpectralPart part;
   part.u1.assign(static_cast<std::size_t>(m), 0.0);
   part.u2.assign(static_cast<std::size_t>(m), 0.0);
@@ -174,6 +261,17 @@ SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
     for (int j = 0; j < m; ++j) {
       part.u1[static_cast<std::size_t>(j)] += y.y1[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)];
       part.u2[static_cast<std::size_t>(j)] += y.y2[static_cast<std::size_t>(i)] * b[static_cast<std::size_t>(j)];
+    }
+  }
+  // each vector's sign fixed by the problem alone (its largest component positive, the lowest
+  // index among equals): the rank-2 roundings then do not depend on how the solver chose them
+  for (std::vector<double>* u : {&part.u1, &part.u2}) {
+    std::size_t ref = 0;
+    for (std::size_t j = 1; j < u->size(); ++j) {
+      if (std::fabs((*u)[j]) > std::fabs((*u)[ref])) ref = j;
+    }
+    if ((*u)[ref] < 0.0) {
+      for (double& x : *u) x = -x;
     }
   }
   return part;

@@ -376,10 +376,13 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
       for (std::uint64_t p = 0; p < shown; ++p) {
         const ExperimentPoint pt = exp.point(p);
         std::printf("  point %llu: %s\n", static_cast<unsigned long long>(p), point_label(exp, pt).c_str());
+        print_time_limits(pt);
       }
       if (shown < exp.points()) {
         std::printf("  ... and %llu more points\n", static_cast<unsigned long long>(exp.points() - shown));
       }
+    } else {
+      print_time_limits(exp.point(0));
     }
     std::printf("  output: %s\n", ctl.output.empty() ? "none (no --output: only the report)"
                                                      : (ctl.output + (ctl.resume ? " (resumed)" : "")).c_str());

@@ -87,7 +87,9 @@ TEST(Model, ValidationNamesTheParameter) {
   EXPECT_NE(message([](ModelParams& m) { m.mtj_position = 0.95; }).find("--mtj-position"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.leak_axon = 1; }).find("--leak-axon"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.v_c = 0; }).find("--vc"), std::string::npos);
-  EXPECT_NE(message([](ModelParams& m) { m.t_load = 50e-6; }).find("--t-load"), std::string::npos);
+  // beyond the largest automatic t_max, or beyond a given one (below it: resolve_time_limits)
+  EXPECT_NE(message([](ModelParams& m) { m.t_load = 2e-3; }).find("--t-load"), std::string::npos);
+  EXPECT_NE(message([](ModelParams& m) { m.t_load = 50e-6; m.t_max = 30e-6; }).find("--t-load"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.dx_max = 0; }).find("--dx-max"), std::string::npos);
   EXPECT_NE(message([](ModelParams& m) { m.t_max = 10e-9; }).find("charge-up time"), std::string::npos);
   EXPECT_EQ(message([](ModelParams& m) { m.t_max = 10e-9; m.load_mode = LoadMode::Stationary; }), "accepted");
@@ -120,6 +122,23 @@ TEST(Model, AutomaticTimeLimits) {
   crawl.resolve_time_limits(1e-9);
   EXPECT_DOUBLE_EQ(crawl.t_max, kAutoTMaxCap);
   EXPECT_DOUBLE_EQ(crawl.v_tol, crawl.atol);
+  ModelParams noisy = m;  // thermal noise: the walls never stop by the drive alone
+  noisy.thermal_noise = true;
+  noisy.resolve_time_limits(1e-3);
+  EXPECT_DOUBLE_EQ(noisy.t_max, kDefaultTMax);
+  EXPECT_DOUBLE_EQ(noisy.v_tol, kDefaultVTol);
+  ModelParams loose = m;  // an atol above 1 mm/s: v_tol stays within [atol, 1 mm/s] as far as it can
+  loose.atol = 2e-3;
+  loose.resolve_time_limits(1e-3);
+  EXPECT_DOUBLE_EQ(loose.v_tol, 1e-3);
+  ModelParams loaded = m;  // a --t-load beyond 30 us is fine below the automatic t_max, refused above
+  loaded.t_load = 50e-6;
+  loaded.validate();
+  loaded.resolve_time_limits(1e-3);
+  EXPECT_NEAR(loaded.t_max, 400e-6, 1e-12);
+  ModelParams late = m;
+  late.t_load = 50e-6;
+  EXPECT_THROW(late.resolve_time_limits(1.0), ParameterError);
   ModelParams set = m;
   set.t_max = 5e-6;
   set.v_tol = 0.0;

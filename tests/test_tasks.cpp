@@ -77,9 +77,12 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
     p.fields.push_back(static_cast<double>(next()) - 10.0);
   }
   EXPECT_DOUBLE_EQ(field_quantum(p), 1.0);  // integer J and h: integer fields
+  // the default tie break and one near the largest that keeps every field's sign (0.45: a field
+  // of -1 meets a tie break of up to 0.85)
+  for (double tb : {kDefaultTieBreak, 0.45}) {
   for (int nb : {1, 3}) {
-  SCOPED_TRACE(std::to_string(nb) + " bias neurons");
-  const MappedNetwork net = map_ising(p, m, kDefaultTieBreak, nb);
+  SCOPED_TRACE(std::to_string(nb) + " bias neurons, tie break " + std::to_string(tb));
+  const MappedNetwork net = map_ising(p, m, tb, nb);
   ASSERT_EQ(net.neurons, 9 + nb);
   ASSERT_EQ(net.bias, 9);
   const int nd = net.neurons;
@@ -103,23 +106,33 @@ TEST(Mapping, IsingBiasNeuronGivesTheFieldsSign) {
       if (field != 0.0) EXPECT_EQ(v > 0, field > 0) << "state " << s << " neuron " << j << " field " << field;
       else EXPECT_GT(v, 0.0) << "a zero field settles ON";
       // exactly: the leak cancelled for every state, the offset for nominal devices
-      const double tie = kDefaultTieBreak * 1.0 * (1.0 + static_cast<double>(j) / p.n);
+      const double tie = tb * 1.0 * (1.0 + static_cast<double>(j) / p.n);
       const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
       EXPECT_NEAR(v, m.k() / m.r_m * g_half * net.scale * (field + tie) / den, 1e-9);
       slowest = std::min(slowest, std::fabs(v));
     }
   }
-  // decision_speed bounds every soma's speed from below (the automatic time limits rest on it),
-  // and it is the speed of soma 0's tie break with every axon ON, up to one synapse in nd
+  // decision_speed bounds every soma's speed from below (the automatic time limits rest on it);
+  // with the default tie break it is the speed of soma 0's tie break with every axon ON, up to
+  // one synapse in nd
+  EXPECT_GT(net.decision_speed, 0.0);
   EXPECT_GE(slowest, net.decision_speed);
-  const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
-  const double tie_all_on = m.k() / m.r_m * g_half * net.scale * kDefaultTieBreak /
-                            (1.0 / m.r_m + (nd - 1) / m.r_p);
-  EXPECT_LE(net.decision_speed, tie_all_on);
-  EXPECT_GT(net.decision_speed, tie_all_on * (1.0 - 1.5 / nd));
+  if (tb == kDefaultTieBreak) {
+    const double g_half = 0.5 * (1.0 / m.r_p - 1.0 / m.r_ap);
+    const double tie_all_on = m.k() / m.r_m * g_half * net.scale * kDefaultTieBreak /
+                              (1.0 / m.r_m + (nd - 1) / m.r_p);
+    EXPECT_LE(net.decision_speed, tie_all_on);
+    EXPECT_GT(net.decision_speed, tie_all_on * (1.0 - 1.5 / nd));
+  }
   for (int j = 0; j < p.n; ++j) EXPECT_DOUBLE_EQ(net.ideal_fields[j], net.scale * p.fields[j]);
   EXPECT_DOUBLE_EQ(net.scale, m.w / 10.0);  // the strongest coupling or field gets W
   }
+  }
+  // no bound where none is known: a tie break that can cancel a field, irrational weights
+  EXPECT_EQ(map_ising(p, m, 0.6, 4).decision_speed, 0.0);
+  IsingProblem irrational = p;
+  irrational.couplings[0].w = std::sqrt(2.0);
+  EXPECT_EQ(map_ising(irrational, m, kDefaultTieBreak, 4).decision_speed, 0.0);
 }
 
 // The spectral start on problems whose leading eigenvector is known: a balanced signed graph (a

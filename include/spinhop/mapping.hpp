@@ -41,9 +41,10 @@ struct MappedNetwork {
   double scale = 0.0;     // synapse volts per unit coupling (Ising mapping) [V]
   std::vector<double> w;  // [neurons^2] nominal synapse voltage onto j from i at i*neurons + j [V]
   std::vector<double> ideal_fields;  // [n] the field of the ideal network in the same volts [V]
-  // Ising mapping: the nominal speed of soma 0 under its tie break alone with every axon ON, a
-  // lower bound on the speed of any decision of the network (the automatic time limits) [m/s];
-  // 0 for the paper's and the balanced mapping (no such bound).
+  // Ising mapping: a lower bound on the nominal speed of any soma that has a decision to make
+  // (the weakest field over the dendrite's largest conductance; the automatic time limits)
+  // [m/s]; 0 where no bound is known (the paper's and the balanced mapping, weights without a
+  // decimal quantum, a tie break of 1/2 or more).
   double decision_speed = 0.0;
 };
 
@@ -70,8 +71,8 @@ MappedNetwork map_graph(const Graph& g, Mapping mapping, double edge_factor, con
 
 // The step between field values: gcd(2 |J| 10^d, 2 |h| 10^d) / (2 10^d) for the smallest
 // d <= 6 that makes those whole numbers, else 1e-6 x the smallest nonzero |J| or |h| (1 without
-// couplings).
-double field_quantum(const IsingProblem& p);
+// couplings); *exact (when given) says whether the quantum is the fields' true step.
+double field_quantum(const IsingProblem& p, bool* exact = nullptr);
 
 // The bits loaded into the problem's somas before a max-cut / Ising trial relaxes.
 enum class StartState {

@@ -122,7 +122,8 @@ struct ModelParams {
   double give_up_time() const { return std::isnan(t_max) ? kDefaultTMax : t_max; }  // [s]
   double stop_speed() const { return std::isnan(v_tol) ? kDefaultVTol : v_tol; }     // [m/s]
   // Sets unset limits from the nominal speed of the task's weakest decision (Task::
-  // decision_speed; 0 = none known: the defaults) [m/s]; explicit limits stay.
+  // decision_speed; 0 = none known: the defaults; the defaults too under thermal noise) [m/s];
+  // explicit limits stay. ParameterError if --t-load is not below the automatic t_max.
   void resolve_time_limits(double decision_speed);
   // Nominal physical parameters of a soma and of an axon device.
   PhysicalDevice physical_soma() const {

@@ -258,7 +258,14 @@ class Results:
 
     def param(self, name, config_key=None):
         """Per-point value of a parameter, float [points]: the swept column `name` where it is
-        given for every point, else the configuration value `config_key` (default `name`)."""
+        given for every point, else the configuration value `config_key` (default `name`). The
+        time limits (`t-max`, `v-tol`) are those each point ran under (`time_limit`,
+        `stop_speed`: automatic where the configuration leaves them unset)."""
+        limit = {"t-max": "time_limit", "t_max": "time_limit", "v-tol": "stop_speed", "v_tol": "stop_speed"}
+        if config_key is None and limit.get(name) in self.points:
+            col = self.points[limit[name]].to_numpy().astype(float)
+            if not np.any(np.isnan(col)):
+                return col
         if name in self.points:
             col = self.points[name].to_numpy().astype(float)
             if not np.any(np.isnan(col)):

@@ -156,14 +156,17 @@ void print_task_groups(const ExperimentPoint& pt, const GroupSummaryBuilder& bui
   }
 }
 
-// The time limits a point ran under, when the automatic ones differ from the defaults.
-void print_time_limits(const ExperimentPoint& pt) {
+// The time limits a point ran under, when they differ from the defaults (given, or automatic
+// where `given`, the run's configuration, leaves them unset).
+void print_time_limits(const ExperimentPoint& pt, const ModelParams& given) {
   const ModelParams& m = pt.config.model;
   if (m.give_up_time() == kDefaultTMax && m.stop_speed() == kDefaultVTol) return;
+  const bool automatic = std::isnan(given.t_max) || std::isnan(given.v_tol);
   const double v = pt.task->decision_speed(m);
-  std::printf("  time limits         t_max %s, v_tol %s%s%s\n", si(m.give_up_time(), "s").c_str(),
-              si(m.stop_speed(), "m/s").c_str(), v > 0 ? " (unset ones from the weakest decision, " : "",
-              v > 0 ? (si(v, "m/s") + "; docs/model.md)").c_str() : "");
+  std::string why;
+  if (automatic && v > 0) why = " (automatic ones from the weakest decision, " + si(v, "m/s") + "; docs/model.md)";
+  std::printf("  time limits         t_max %s, v_tol %s%s\n", si(m.give_up_time(), "s").c_str(),
+              si(m.stop_speed(), "m/s").c_str(), why.c_str());
 }
 
 }  // namespace
@@ -275,7 +278,7 @@ class TerminalSink final : public ResultSink {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     print_point_summary(s, ThroughputFigures{secs, done_ / secs, device_updates_ / secs}, last);
-    print_time_limits(pt);
+    print_time_limits(pt, exp_.config().model);
     const std::string censored = censoring_warning(s, pt.spec.integ.t_max);
     if (!censored.empty()) {
       std::fflush(stdout);
@@ -376,13 +379,13 @@ int run_one(ExperimentConfig config, const RunControl& ctl, const std::string& c
       for (std::uint64_t p = 0; p < shown; ++p) {
         const ExperimentPoint pt = exp.point(p);
         std::printf("  point %llu: %s\n", static_cast<unsigned long long>(p), point_label(exp, pt).c_str());
-        print_time_limits(pt);
+        print_time_limits(pt, exp.config().model);
       }
       if (shown < exp.points()) {
         std::printf("  ... and %llu more points\n", static_cast<unsigned long long>(exp.points() - shown));
       }
     } else {
-      print_time_limits(exp.point(0));
+      print_time_limits(exp.point(0), exp.config().model);
     }
     std::printf("  output: %s\n", ctl.output.empty() ? "none (no --output: only the report)"
                                                      : (ctl.output + (ctl.resume ? " (resumed)" : "")).c_str());

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <algorithm>
@@ -946,7 +947,26 @@ std::map<std::string, std::string> config_lines(const std::string& t) {
 // The keys whose values differ between a file's stored configuration and this command's:
 // "neurons: 29 in the file, 60 here; ...". An option newer than the file (absent there) set to
 // its default here is no difference: it is the behaviour the file was made with.
-std::string config_differences(const std::string& file, const std::string& here) {
+// The time limits each point ran under, by option name, where a header records them: an
+// automatic limit (unset in the config) matches a stored value equal to it at every point.
+using ResolvedLimits = std::map<std::string, std::vector<double>>;
+ResolvedLimits resolved_limits(const ResultsHeader& h) {
+  ResolvedLimits r;
+  if (!h.point_t_max.empty()) r["t-max"] = h.point_t_max;
+  if (!h.point_v_tol.empty()) r["v-tol"] = h.point_v_tol;
+  return r;
+}
+bool matches_everywhere(const ResolvedLimits& r, const std::string& key, const std::string& value) {
+  const auto it = r.find(key);
+  if (it == r.end() || it->second.empty()) return false;
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  if (end == value.c_str()) return false;
+  return std::all_of(it->second.begin(), it->second.end(), [v](double x) { return x == v; });
+}
+
+std::string config_differences(const std::string& file, const std::string& here,
+                               const ResolvedLimits& file_limits = {}, const ResolvedLimits& here_limits = {}) {
   const auto a = config_lines(file), b = config_lines(here);
   const auto defaults = config_lines(to_toml(ExperimentConfig{}));
   std::string out;
@@ -956,14 +976,19 @@ std::string config_differences(const std::string& file, const std::string& here)
   };
   for (const auto& [k, v] : a) {
     const auto it = b.find(k);
-    if (it == b.end()) note(k, v, "unset");
-    else if (it->second != v) note(k, v, it->second);
+    if (it == b.end()) {
+      // a file of a version with fixed limits (t-max = 3e-05 stored) and automatic ones here
+      if (!matches_everywhere(here_limits, k, v)) note(k, v, "unset");
+    } else if (it->second != v) {
+      note(k, v, it->second);
+    }
   }
   // what an option newer than the file meant before it existed, where that is not its default
   static const std::map<std::string, std::string> before = {
       {"mapping", "\"paper\""}, {"start", "\"off\""}, {"edge-weights", "\"unit\""}, {"tie-break", "0.25"}, {"bias-neurons", "4"}};
   for (const auto& [k, v] : b) {
     if (a.find(k) != a.end()) continue;
+    if (matches_everywhere(file_limits, k, v)) continue;
     const auto old = before.find(k);
     if (old != before.end()) {
       if (old->second != v) note(k, "unset (" + old->second + ")", v);
@@ -978,7 +1003,8 @@ std::string config_differences(const std::string& file, const std::string& here)
 // Everything in a config that defines the results (run control excluded), for comparisons.
 bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) {
   if (a.config_toml != b.config_toml) {
-    const std::string differ = config_differences(a.config_toml, b.config_toml);
+    const std::string differ =
+        config_differences(a.config_toml, b.config_toml, resolved_limits(a), resolved_limits(b));
     if (!differ.empty()) {
       *why = "its configuration differs from this command's (" + differ + ")";
       return false;
@@ -995,6 +1021,13 @@ bool same_run(const ResultsHeader& a, const ResultsHeader& b, std::string* why) 
   if (a.precision != b.precision) {
     *why = "its precision differs";
     return false;
+  }
+  // the same configuration under another version's automatic limits is another run
+  for (auto [x, y] : {std::pair{&a.point_t_max, &b.point_t_max}, std::pair{&a.point_v_tol, &b.point_v_tol}}) {
+    if (!x->empty() && !y->empty() && *x != *y) {
+      *why = "its time limits (/points/time_limit, /points/stop_speed) differ from this command's";
+      return false;
+    }
   }
   return true;
 }

@@ -74,10 +74,12 @@ void ModelParams::validate() const {
     require_positive("t_max", "--t-max", t_max, "s");
     if (t_max > 1.0) reject("t_max", "--t-max", t_max, "must be <= 1 s");
   }
-  const double t_max = give_up_time();  // the checks below hold for any automatic t_max too
+  // the checks below hold for any automatic t_max too (at least 30 us, at most 1 ms; a --t-load
+  // beyond the automatic value is refused once it is known, resolve_time_limits)
+  const double t_max = give_up_time();
   if (!std::isnan(t_load)) {
     require_positive("t_load", "--t-load", t_load, "s");
-    if (!(t_load < t_max)) reject("t_load", "--t-load", t_load, "must be < t_max");
+    if (!(t_load < (std::isnan(this->t_max) ? kAutoTMaxCap : t_max))) reject("t_load", "--t-load", t_load, "must be < t_max");
   } else if (load_mode == LoadMode::Fixed && !(charge_up_time() < t_max)) {
     // the authors' charge-up time by V_C must fit before the give-up time
     std::ostringstream rule;
@@ -125,16 +127,25 @@ void ModelParams::validate() const {
 }
 
 void ModelParams::resolve_time_limits(double decision_speed) {
-  const bool known = decision_speed > 0.0 && std::isfinite(decision_speed);
+  // under thermal noise the walls never stop drifting by the drive alone and the steps are
+  // noise-limited (~1 ps): the defaults stay, a longer t_max would only exhaust --max-steps
+  const bool known = decision_speed > 0.0 && std::isfinite(decision_speed) && !thermal_noise;
   // a decision at speed v needs Len / v to cross the track; a descent chains a few of them
   if (std::isnan(t_max)) {
     t_max = known ? std::clamp(kAutoTMaxCrossings * length / decision_speed, kDefaultTMax, kAutoTMaxCap)
                   : kDefaultTMax;
     // the automatic limit never makes a trial need more steps than it may take
     t_max = std::min(t_max, std::max(kDefaultTMax, 0.5 * max_steps * step_dt_max()));
+    if (!std::isnan(t_load) && !(t_load < t_max)) {
+      std::ostringstream why;
+      why << "must be < t_max, here the automatic " << t_max << " s (set --t-max)";
+      reject("t_load", "--t-load", t_load, why.str());
+    }
   }
   // the weakest decision must count as moving; below atol a speed is integration error
-  if (std::isnan(v_tol)) v_tol = known ? std::clamp(0.5 * decision_speed, atol, kDefaultVTol) : kDefaultVTol;
+  if (std::isnan(v_tol)) {
+    v_tol = known ? std::clamp(0.5 * decision_speed, std::min(atol, kDefaultVTol), kDefaultVTol) : kDefaultVTol;
+  }
 }
 
 double ModelParams::step_dx_max() const {

@@ -73,7 +73,8 @@ const char* to_string(StartState s) {
   }
 }
 
-double field_quantum(const IsingProblem& p) {
+double field_quantum(const IsingProblem& p, bool* exact) {
+  if (exact != nullptr) *exact = true;
   // fields are sums of +-J and +-h: with every 2|J| and 2|h| a whole multiple of 1/10^d
   // (d <= 6: decimal inputs), they are multiples of gcd / (2 10^d); otherwise no quantum is
   // known and a millionth of the smallest |J| or |h| stands in (a tie break that small cannot
@@ -101,6 +102,7 @@ double field_quantum(const IsingProblem& p) {
     }
     if (whole && g > 0) return static_cast<double>(g) / (2.0 * scale);
   }
+  if (exact != nullptr) *exact = false;
   return 1e-6 * smallest;
 }
 
@@ -146,12 +148,19 @@ MappedNetwork map_ising(const IsingProblem& p, const ModelParams& m, double tie_
   // a zero field (a node whose neighbours' weights balance) would leave its soma still or
   // creeping: a push towards ON of a fraction of the field quantum settles it, graded with the node index so that two nodes of equal field (an isolated edge)
   // do not move in step and oscillate
-  const double quantum = net.scale * field_quantum(p);
+  bool quantised = true;
+  const double quantum = net.scale * field_quantum(p, &quantised);
   // soma j moves at (k / R_M) g_half c (sum_i J_ij s_i + h_j + t_j) / S_j, S_j the dendrite's
-  // conductance to its sources and ground, at most 1/R_M + nd G_P; the weakest field is the
-  // tie break of node 0 (the quantum itself without one)
-  const double weakest = tie_break > 0.0 ? tie_break * quantum : quantum;
-  net.decision_speed = m.k() / m.r_m * g_half * weakest / (1.0 / m.r_m + nd * g_p);
+  // conductance to its sources and ground, at most 1/R_M + nd G_P. Fields are multiples of q, so
+  // the weakest |field + t_j| is the tie break of node 0 (t q) or a field of -q against the
+  // largest tie break (q (1 - t (2 - 1/n))), whichever is less; the quantum itself without a tie
+  // break. No quantum known (irrational weights), or a tie break that can cancel a field: no
+  // bound (0), the fixed defaults.
+  const double t = tie_break;
+  const double weakest = t > 0.0 ? quantum * std::min(t, 1.0 - t * (2.0 - 1.0 / n)) : quantum;
+  net.decision_speed = quantised && weakest > 0.0
+                           ? m.k() / m.r_m * g_half * weakest / (1.0 / m.r_m + nd * g_p)
+                           : 0.0;
   net.ideal_fields.assign(static_cast<std::size_t>(n), 0.0);
   for (int j = 0; j < n; ++j) {
     const double h = p.fields.empty() ? 0.0 : net.scale * p.fields[static_cast<std::size_t>(j)];

@@ -96,6 +96,7 @@ def test_trials_rows_and_units(files):
     # the limits each point ran under, with units: the given t_max, the default v_tol
     assert (T.time_limit == r.config["t-max"]).all() and (T.stop_speed == 1e-3).all()
     assert (u["time_limit"], u["stop_speed"]) == ("s", "m/s")
+    assert (r.param("t-max") == r.config["t-max"]).all() and (r.param("v_tol") == 1e-3).all()
     # the point's parameters joined in
     for p in range(r.n_points):
         rows = T[T.point == p]

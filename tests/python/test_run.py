@@ -14,6 +14,7 @@ import threading
 import time
 import warnings
 
+import h5py
 import numpy as np
 import pytest
 
@@ -133,3 +134,29 @@ def test_resume_and_the_plot_command(tmp_path, monkeypatch):
     bad = subprocess.run([EXE, "plot", str(tmp_path / "none.h5")], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
     assert bad.returncode == 2 and bad.stdout.startswith("spinhop: error: ")
+
+
+def test_resume_of_a_file_with_fixed_time_limits(tmp_path, monkeypatch):
+    # a file of a version with fixed limits stored t-max = 3e-05 and v-tol = 0.001 in its
+    # configuration and no /points/time_limit: resuming it is the same run where the automatic
+    # limits are those values (recall), and refused where they are not (a 40-node integer graph:
+    # t_max 35.5 us), naming the option
+    def stop_and_make_old(path, args):
+        monkeypatch.setenv("SPINHOP_TEST_STOP_AFTER_BATCHES", "2")
+        with pytest.raises(KeyboardInterrupt):
+            spinhop.run(output=path, **args)
+        monkeypatch.delenv("SPINHOP_TEST_STOP_AFTER_BATCHES")
+        with h5py.File(path, "r+") as f:
+            old = f.attrs["config"].decode() + "t-max = 3.0000000000000001e-05\nv-tol = 0.001\n"
+            f.attrs["config"] = np.bytes_(old.encode())
+            del f["points/time_limit"], f["points/stop_speed"]
+
+    recall = dict(task="recall", neurons=10, trials=300, batch=50, threads=1)
+    stop_and_make_old(tmp_path / "r.h5", recall)
+    again = spinhop.run(output=tmp_path / "r.h5", resume=True, **recall)
+    assert again.summary.attrs["complete"] and len(again.trials) == 300
+    maxcut = dict(task="maxcut", random_graph=40, density=0.3, edge_weights="int10", trials=60,
+                  batch=10, threads=1)
+    stop_and_make_old(tmp_path / "m.h5", maxcut)
+    with pytest.raises(spinhop.SpinhopError, match="t-max"):
+        spinhop.run(output=tmp_path / "m.h5", resume=True, **maxcut)

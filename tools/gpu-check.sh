@@ -62,6 +62,18 @@ if [ $quick -eq 0 ]; then
     --json "$logs/bench.json" >> "$logs/bench.log" 2>&1 || status=1
   cat "$logs/bench.log"
 fi
+echo "== an 800-node max-cut graph on both backends (issue 16: one block of 804 neurons)"
+# nominal trials (the spectral start and three of its roundings): the same cuts and times on
+# cuda and cpu, bit for bit, and the wall time and peak memory of each
+for b in cuda cpu; do
+  timeout 120 /usr/bin/time -f "wall %e s, peak RSS %M kB" "$build/spinhop" maxcut --random-graph 800 \
+    --density 0.06 --graphs 1 -t 4 --seed 11 --backend "$b" > "$logs/maxcut800-$b.log" 2>&1 || status=1
+  grep -E "backend|time to solution|graph gnp|wall" "$logs/maxcut800-$b.log"
+done
+if ! diff <(grep "graph gnp" "$logs/maxcut800-cuda.log") <(grep "graph gnp" "$logs/maxcut800-cpu.log") > /dev/null; then
+  echo "the 800-node max-cut differs between cuda and cpu"
+  status=1
+fi
 echo "== end-to-end"
 timeout 60 "$build/spinhop" recall -n 60 -t 50000 --backend cuda > "$logs/recall.log" 2>&1 || status=1
 cat "$logs/recall.log"

@@ -213,7 +213,7 @@ class MaxCutTask final : public Task {
   double reference(int g) const override { return reference_[static_cast<std::size_t>(g)]; }
   std::string reference_kind(int g) const override { return reference_kind_[static_cast<std::size_t>(g)]; }
   TaskSpec spec(const ModelParams& m) const override;
-  // Ising mapping: the slowest graph's tie-break speed (MappedNetwork::decision_speed).
+  // Ising mapping: the slowest graph's MappedNetwork::decision_speed (0 where none is known).
   double decision_speed(const ModelParams& m) const override;
   TrialScore score(const PointSpec& spec, std::uint64_t local, const std::uint64_t* state,
                    const std::uint64_t* undecided) const override;

@@ -944,9 +944,6 @@ std::map<std::string, std::string> config_lines(const std::string& t) {
   return m;
 }
 
-// The keys whose values differ between a file's stored configuration and this command's:
-// "neurons: 29 in the file, 60 here; ...". An option newer than the file (absent there) set to
-// its default here is no difference: it is the behaviour the file was made with.
 // The time limits each point ran under, by option name, where a header records them: an
 // automatic limit (unset in the config) matches a stored value equal to it at every point.
 using ResolvedLimits = std::map<std::string, std::vector<double>>;
@@ -965,6 +962,10 @@ bool matches_everywhere(const ResolvedLimits& r, const std::string& key, const s
   return std::all_of(it->second.begin(), it->second.end(), [v](double x) { return x == v; });
 }
 
+// The keys whose values differ between a file's stored configuration and this command's:
+// "neurons: 29 in the file, 60 here; ...". An option newer than the file (absent there) set to
+// its default here is no difference: it is the behaviour the file was made with.
+// Keys absent on one side match the other side's resolved time limits where those equal the value.
 std::string config_differences(const std::string& file, const std::string& here,
                                const ResolvedLimits& file_limits = {}, const ResolvedLimits& here_limits = {}) {
   const auto a = config_lines(file), b = config_lines(here);

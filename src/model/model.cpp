@@ -76,15 +76,15 @@ void ModelParams::validate() const {
   }
   // the checks below hold for any automatic t_max too (at least 30 us, at most 1 ms; a --t-load
   // beyond the automatic value is refused once it is known, resolve_time_limits)
-  const double t_max = give_up_time();
+  const double give_up = give_up_time();
   if (!std::isnan(t_load)) {
     require_positive("t_load", "--t-load", t_load, "s");
-    if (!(t_load < (std::isnan(this->t_max) ? kAutoTMaxCap : t_max))) reject("t_load", "--t-load", t_load, "must be < t_max");
-  } else if (load_mode == LoadMode::Fixed && !(charge_up_time() < t_max)) {
+    if (!(t_load < (std::isnan(t_max) ? kAutoTMaxCap : t_max))) reject("t_load", "--t-load", t_load, "must be < t_max");
+  } else if (load_mode == LoadMode::Fixed && !(charge_up_time() < give_up)) {
     // the authors' charge-up time by V_C must fit before the give-up time
     std::ostringstream rule;
     rule << "must exceed the charge-up time " << charge_up_time() << " s (by V_C; or set --t-load)";
-    reject("t_max", "--t-max", t_max, rule.str());
+    reject("t_max", "--t-max", give_up, rule.str());
   }
   if (!std::isnan(dx_max)) {
     require_positive("dx_max", "--dx-max", dx_max, "m");
@@ -103,9 +103,9 @@ void ModelParams::validate() const {
     reject("max_steps", "--max-steps", max_steps, "must be a whole number in [100, 1e12]");
   // limits that make every trial endless are refused before the first step: the time line
   // needs at least t_max / dt_max steps, a wall crossing its track Len / dx_max
-  if (t_max / step_dt_max() > max_steps) {
+  if (give_up / step_dt_max() > max_steps) {
     std::ostringstream why;
-    why << "with t_max = " << t_max << " s a trial could need " << t_max / step_dt_max()
+    why << "with t_max = " << give_up << " s a trial could need " << give_up / step_dt_max()
         << " steps, more than --max-steps " << max_steps;
     reject("dt_max", "--dt-max", step_dt_max(), why.str());
   }

@@ -34,6 +34,21 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return s;
 }
 
+// y <- y - (y . q) q: y's component along the unit vector q removed.
+void remove_component(std::vector<double>& y, const std::vector<double>& q) {
+  const double c = dot(y, q);
+  for (std::size_t j = 0; j < y.size(); ++j) y[j] -= c * q[j];
+}
+
+// The index of the largest |x_j|, the lowest among equals.
+std::size_t largest_component(const std::vector<double>& x) {
+  std::size_t ref = 0;
+  for (std::size_t j = 1; j < x.size(); ++j) {
+    if (std::fabs(x[j]) > std::fabs(x[ref])) ref = j;
+  }
+  return ref;
+}
+
 // The tridiagonal Lanczos matrix: diagonal a[0..k), off-diagonal b[0..k-1).
 struct Tridiagonal {
   std::vector<double> a, b;
@@ -151,17 +166,13 @@ TopTwo leading_eigenvectors(const Tridiagonal& t) {
     std::vector<double> y(static_cast<std::size_t>(k));
     for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] = start_component(j + 7 * k);
     for (int it = 0; it < 4; ++it) {  // the shift is exact to rounding: each pass gains ~1e-15
-      if (against != nullptr) {
-        const double c = dot(y, *against);
-        for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] -= c * (*against)[static_cast<std::size_t>(j)];
-      }
+      if (against != nullptr) remove_component(y, *against);
       normalise(y);
       solve_shifted(t, lambda, tiny, y);
       normalise(y);
     }
     if (against != nullptr) {
-      const double c = dot(y, *against);
-      for (int j = 0; j < k; ++j) y[static_cast<std::size_t>(j)] -= c * (*against)[static_cast<std::size_t>(j)];
+      remove_component(y, *against);
       normalise(y);
     }
     return y;
@@ -218,10 +229,7 @@ SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
     alpha.push_back(dot(w, v));
     // full reorthogonalisation, twice: without it the Ritz values repeat ("ghosts")
     for (int pass = 0; pass < 2; ++pass) {
-      for (const std::vector<double>& b : basis) {
-        const double c = dot(w, b);
-        for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] -= c * b[static_cast<std::size_t>(j)];
-      }
+      for (const std::vector<double>& q : basis) remove_component(w, q);
     }
     double b = std::sqrt(dot(w, w));
     if (k + 1 == steps) break;
@@ -232,10 +240,7 @@ SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
       // multiplicity and the rank-2 roundings get two directions
       for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] = start_component(j + (k + 1) * m);
       for (int pass = 0; pass < 2; ++pass) {
-        for (const std::vector<double>& q : basis) {
-          const double c = dot(w, q);
-          for (int j = 0; j < m; ++j) w[static_cast<std::size_t>(j)] -= c * q[static_cast<std::size_t>(j)];
-        }
+        for (const std::vector<double>& q : basis) remove_component(w, q);
       }
       const double fresh = std::sqrt(dot(w, w));
       if (fresh <= 1e-8) break;  // the whole space is spanned
@@ -266,11 +271,7 @@ SpectralPart lanczos_top_two(int m, const std::vector<Coupling>& couplings) {
   // each vector's sign fixed by the problem alone (its largest component positive, the lowest
   // index among equals): the rank-2 roundings then do not depend on how the solver chose them
   for (std::vector<double>* u : {&part.u1, &part.u2}) {
-    std::size_t ref = 0;
-    for (std::size_t j = 1; j < u->size(); ++j) {
-      if (std::fabs((*u)[j]) > std::fabs((*u)[ref])) ref = j;
-    }
-    if ((*u)[ref] < 0.0) {
+    if ((*u)[largest_component(*u)] < 0.0) {
       for (double& x : *u) x = -x;
     }
   }
@@ -357,10 +358,7 @@ std::vector<std::uint8_t> spectral_rounding(const SpectralEmbedding& e, const st
     }
     // the overall sign: the field spin +1, else the largest component positive (the lowest
     // index among equals), so that the start is a function of the problem alone
-    std::size_t ref = 0;
-    for (std::size_t j = 1; j < m; ++j) {
-      if (std::fabs(x[j]) > std::fabs(x[ref])) ref = j;
-    }
+    std::size_t ref = largest_component(x);
     // components at rounding-error level are OFF: their signs would be noise
     const double floor = 1e-9 * std::fabs(x[ref]);
     if (e.field_spin && part.spins.back() == e.n && std::fabs(x[m - 1]) > floor) ref = m - 1;
